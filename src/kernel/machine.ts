@@ -1,0 +1,330 @@
+// The Machine: one emulated computer. It owns the current World snapshot, the event queue in
+// virtual time, and the processes. Two rules make runs deterministic and concurrent:
+//   * the World changes only inside `mutate` (one immer produce per command; a throw discards
+//     the draft) or inside an event batch (one produce for everything that happens between
+//     two process steps, so a frame never pays for a produce of its own);
+//   * the clock advances only when every live process is blocked (sleep, waiting for a packet,
+//     for a child, for a pipe); then the next due events run.
+import { produce, type Draft } from 'immer';
+import { Heap } from './heap.ts';
+import { nextRandom } from './rng.ts';
+import type { World } from './types.ts';
+
+export interface Kctx {
+  w: Draft<World>;
+  m: Machine;
+}
+
+interface Ev {
+  t: number;
+  seq: number;
+  fn: (k: Kctx) => void;
+}
+
+export type WakeReason = 'wake' | 'timeout' | 'signal' | 'deadlock';
+
+export const SIG = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19 } as const;
+
+/** Thrown inside a process's code when it must die of a signal; the spawner turns it into 128+sig. */
+export class Killed extends Error {
+  constructor(readonly sig: number) {
+    super(`killed by signal ${sig}`);
+  }
+}
+
+interface Waiter {
+  p: Process;
+  resolve: (r: WakeReason) => void;
+  queue?: WaitQueue;
+  done: boolean;
+}
+
+/** Processes blocked until something happens (a packet for a socket, a child's exit, pipe data). */
+export class WaitQueue {
+  readonly waiters = new Set<Waiter>();
+  wakeAll(m: Machine): void {
+    for (const w of [...this.waiters]) m.wakeWaiter(w, 'wake');
+  }
+}
+
+export interface ProcessInit {
+  parent?: Process;
+  netns?: number;
+  uid?: number;
+  gid?: number;
+  comm: string;
+}
+
+export class Process {
+  exited = false;
+  status = 0;
+  /** signals delivered but not yet acted on */
+  readonly pending: number[] = [];
+  /** signals the process handles itself (tcpdump, ping, the shell's trap): not fatal */
+  readonly handled = new Set<number>();
+  readonly exitQueue = new WaitQueue();
+  waiter: Waiter | undefined;
+  constructor(
+    readonly pid: number,
+    readonly ppid: number,
+    public netns: number,
+    public uid: number,
+    public gid: number,
+    public comm: string,
+  ) {}
+
+  /** Take the next pending signal (for processes that handle signals themselves). */
+  takeSignal(): number | undefined {
+    return this.pending.shift();
+  }
+
+  /** Throw Killed if an unhandled signal is pending (default action: terminate). */
+  checkSignals(): void {
+    for (const s of this.pending) if (s === SIG.SIGKILL || !this.handled.has(s)) throw new Killed(s);
+  }
+}
+
+export interface MachineOptions {
+  seed?: number;
+  /** stop the run when virtual time would pass this (ns); a script that would run forever ends */
+  maxTime?: number;
+  /** called when the machine has to stop a run (deadlock, time limit) */
+  onNotice?: (msg: string) => void;
+}
+
+export const NS_PER_SEC = 1_000_000_000;
+export const NS_PER_MS = 1_000_000;
+
+export class Machine {
+  world: World;
+  now = 0;
+  private queue = new Heap<Ev>();
+  private seq = 0;
+  /** events scheduled inside a mutate that has not committed yet */
+  private staged: Ev[] | null = null;
+  private inBatch = false;
+  readonly procs = new Map<number, Process>();
+  private nextPid = 1;
+  private runnable = 0;
+  private kicked = false;
+  readonly maxTime: number;
+  private onNotice: (msg: string) => void;
+  /** count of events run: for benchmarks and storm budgets */
+  eventsRun = 0;
+  /** per-machine side tables that hold non-serialisable kernel state (sockets, queued frames) */
+  readonly side = new Map<string, unknown>();
+
+  constructor(world: World, opts: MachineOptions = {}) {
+    this.world = world;
+    this.maxTime = opts.maxTime ?? 24 * 3600 * NS_PER_SEC;
+    this.onNotice = opts.onNotice ?? (() => {});
+  }
+
+  // ---- the World -------------------------------------------------------------------------
+
+  /** Run a kernel operation on a draft of the World. A throw leaves the World as it was. */
+  mutate<T>(fn: (k: Kctx) => T): T {
+    if (this.inBatch || this.staged) throw new Error('nested World mutation');
+    const staged: Ev[] = [];
+    this.staged = staged;
+    let result!: T;
+    try {
+      this.world = produce(this.world, (d) => {
+        result = fn({ w: d, m: this });
+      });
+    } finally {
+      this.staged = null;
+    }
+    for (const ev of staged) this.queue.push(ev);
+    return result;
+  }
+
+  /** Schedule kernel work `delay` ns from now (called from kernel code on a draft). */
+  schedule(delay: number, fn: (k: Kctx) => void): void {
+    const ev: Ev = { t: this.now + Math.max(0, delay), seq: this.seq++, fn };
+    if (this.staged) this.staged.push(ev);
+    else this.queue.push(ev);
+    if (!this.staged && this.runnable === 0) this.kick();
+  }
+
+  /** A random number in [0,1) from the World's generator (call on a draft). */
+  random(w: Draft<World>): number {
+    const [v, s] = nextRandom(w.rng);
+    w.rng = s;
+    return v;
+  }
+
+  // ---- processes ---------------------------------------------------------------------------
+
+  spawn(init: ProcessInit, main: (p: Process) => Promise<number>): Process {
+    const parent = init.parent;
+    const p = new Process(
+      this.nextPid++,
+      parent?.pid ?? 0,
+      init.netns ?? parent?.netns ?? this.world.initNs,
+      init.uid ?? parent?.uid ?? 0,
+      init.gid ?? parent?.gid ?? 0,
+      init.comm,
+    );
+    this.procs.set(p.pid, p);
+    this.runnable++;
+    const finish = (status: number): void => {
+      p.exited = true;
+      p.status = status;
+      this.procs.delete(p.pid);
+      p.exitQueue.wakeAll(this);
+      this.runnable--;
+      if (this.runnable === 0) this.kick();
+    };
+    // Start on a microtask so the caller can finish wiring (pipes, $!) before it runs.
+    queueMicrotask(() => {
+      main(p).then(finish, (e: unknown) => {
+        if (e instanceof Killed) finish(128 + e.sig);
+        else {
+          this.onNotice(`nsemu: internal error in ${p.comm}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          finish(70);
+        }
+      });
+    });
+    return p;
+  }
+
+  /** Pid the next spawned process will get ($! needs it before the child runs). */
+  peekPid(): number {
+    return this.nextPid;
+  }
+
+  /**
+   * Block process p until woken through `queue`, until `timeout` ns pass, or until a signal
+   * arrives. Resolves with why it woke. Returns 'signal' at once if a signal is already pending.
+   */
+  block(p: Process, opts: { queue?: WaitQueue; timeout?: number } = {}): Promise<WakeReason> {
+    if (p.pending.length > 0) return Promise.resolve('signal');
+    if (p.waiter) throw new Error(`process ${p.pid} blocked twice`);
+    return new Promise<WakeReason>((resolve) => {
+      const w: Waiter = { p, resolve, done: false };
+      if (opts.queue) {
+        w.queue = opts.queue;
+        opts.queue.waiters.add(w);
+      }
+      p.waiter = w;
+      if (opts.timeout !== undefined) {
+        const ev: Ev = { t: this.now + Math.max(0, opts.timeout), seq: this.seq++, fn: () => this.wakeWaiter(w, 'timeout') };
+        this.queue.push(ev);
+      }
+      this.runnable--;
+      if (this.runnable === 0) this.kick();
+    });
+  }
+
+  /** Sleep in virtual time; resolves early with 'signal' if one arrives. */
+  sleep(p: Process, ns: number): Promise<WakeReason> {
+    return this.block(p, { timeout: ns });
+  }
+
+  wakeWaiter(w: Waiter, reason: WakeReason): void {
+    if (w.done) return;
+    w.done = true;
+    w.queue?.waiters.delete(w);
+    if (w.p.waiter === w) w.p.waiter = undefined;
+    this.runnable++;
+    w.resolve(reason);
+  }
+
+  /** Deliver a signal (kill(2)). */
+  kill(p: Process, sig: number): void {
+    if (p.exited) return;
+    p.pending.push(sig);
+    if (p.waiter) this.wakeWaiter(p.waiter, 'signal');
+  }
+
+  /** Wait for a process to exit; resolves with its status (or 'signal' for the waiter). */
+  async waitExit(waiter: Process, child: Process): Promise<number | 'signal'> {
+    while (!child.exited) {
+      const r = await this.block(waiter, { queue: child.exitQueue });
+      if (r === 'signal' || r === 'deadlock') return 'signal';
+    }
+    return child.status;
+  }
+
+  /** Resolves when every process has exited (the end of a run). */
+  idle(): Promise<void> {
+    if (this.runnable === 0 && this.procs.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+  private idleWaiters: (() => void)[] = [];
+
+  // ---- the clock -------------------------------------------------------------------------------
+
+  private kick(): void {
+    if (this.kicked) return;
+    this.kicked = true;
+    // A macrotask: every microtask continuation of the processes has run by then.
+    setImmediate(() => {
+      this.kicked = false;
+      if (this.runnable === 0) this.advance();
+    });
+  }
+
+  /** Run due events in one batch, advancing time, until some process can run again. */
+  private advance(): void {
+    if (this.procs.size === 0) {
+      // Nobody left to observe anything: pending timers are moot for this run.
+      const ws = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const r of ws) r();
+      return;
+    }
+    const next = this.queue.peek();
+    if (!next || next.t > this.maxTime) {
+      this.onNotice(
+        next
+          ? `nsemu: virtual time limit (${this.maxTime / NS_PER_SEC} s) reached; stopping every process`
+          : 'nsemu: every process is blocked and nothing is left to happen; stopping them',
+      );
+      for (const p of [...this.procs.values()]) {
+        p.pending.push(SIG.SIGKILL);
+        if (p.waiter) this.wakeWaiter(p.waiter, 'deadlock');
+      }
+      return;
+    }
+    this.inBatch = true;
+    try {
+      this.world = produce(this.world, (d) => {
+        const k: Kctx = { w: d, m: this };
+        while (this.runnable === 0) {
+          const ev = this.queue.peek();
+          if (!ev || ev.t > this.maxTime) break;
+          this.queue.pop();
+          if (ev.t > this.now) this.now = ev.t;
+          this.eventsRun++;
+          ev.fn(k);
+        }
+      });
+    } finally {
+      this.inBatch = false;
+    }
+    if (this.runnable === 0) this.kick();
+  }
+
+  /** Run all events due up to `until` without any process (for API users and tests). */
+  runUntil(until: number): void {
+    this.inBatch = true;
+    try {
+      this.world = produce(this.world, (d) => {
+        const k: Kctx = { w: d, m: this };
+        for (;;) {
+          const ev = this.queue.peek();
+          if (!ev || ev.t > until) break;
+          this.queue.pop();
+          if (ev.t > this.now) this.now = ev.t;
+          this.eventsRun++;
+          ev.fn(k);
+        }
+      });
+    } finally {
+      this.inBatch = false;
+    }
+    if (until > this.now) this.now = until;
+  }
+}

@@ -1,0 +1,201 @@
+// The World: everything the emulated kernel knows, as one immutable tree (immer). Kernel code
+// changes it only on a draft inside Machine.mutate / the scheduler's event batches.
+// Frames in flight and process state live outside it (see machine.ts).
+
+export type Operstate = 'UNKNOWN' | 'NOTPRESENT' | 'DOWN' | 'LOWERLAYERDOWN' | 'TESTING' | 'DORMANT' | 'UP';
+export type DevKind = 'loopback' | 'veth' | 'bridge';
+
+export interface DevStats {
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  rxMissed: number;
+  rxMcast: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
+  txCarrier: number;
+  txCollisions: number;
+}
+
+/** An address on a device (struct in_ifaddr / inet6_ifaddr). IPv4 as uint32, IPv6 as text. */
+export interface InetAddr {
+  family: 4;
+  local: number;
+  /** peer address (`ip addr add A peer B`), else equal to local */
+  address: number;
+  prefixlen: number;
+  broadcast?: number;
+  scope: number;
+  label: string;
+  /** IFA_F_SECONDARY etc. */
+  secondary: boolean;
+  metric: number;
+  proto?: number;
+}
+
+export interface Inet6Addr {
+  family: 6;
+  address: string;
+  prefixlen: number;
+  scope: number;
+  /** DAD still running: shown as `tentative` */
+  tentative: boolean;
+  /** added by the kernel (link-local, ::1) rather than by the user */
+  auto: boolean;
+}
+
+export interface BridgeState {
+  /** user-set MAC (`ip link set br0 address`): then the port MACs no longer decide it */
+  macSet: boolean;
+  /** has had a port at some time (brctl shows 8000.000000000000 until then) */
+  hadPorts: boolean;
+  ageingTime: number; // centiseconds, as the kernel's netlink attribute
+  stpState: number;
+  forwardDelay: number; // centiseconds
+  helloTime: number;
+  maxAge: number;
+  priority: number;
+  nfCallIptables: number;
+  vlanFiltering: number;
+  mcastSnooping: number;
+  /** FDB: key "mac/vlan" */
+  fdb: Record<string, FdbEntry>;
+}
+
+export interface FdbEntry {
+  mac: string;
+  port: number; // ifindex of the port (the bridge itself for its own entries)
+  local: boolean; // permanent local entry (a port's or the bridge's MAC)
+  static: boolean;
+  updated: number; // virtual ns
+  used: number;
+}
+
+export interface BridgePortState {
+  state: 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
+  priority: number;
+  cost: number;
+  learning: boolean;
+  flood: boolean;
+}
+
+export interface Device {
+  ifindex: number;
+  name: string;
+  kind: DevKind;
+  /** IFF_UP: administratively up */
+  up: boolean;
+  /** carrier (IFF_RUNNING / LOWER_UP) */
+  carrier: boolean;
+  /** operstate as last computed by linkwatch */
+  operstate: Operstate;
+  /** has been opened once: qdisc shows `noqueue` from then on, `noop` before */
+  everUp: boolean;
+  mtu: number;
+  minMtu: number;
+  maxMtu: number;
+  txqlen: number;
+  mac: string;
+  broadcast: string;
+  /** NET_ADDR_PERM 0, NET_ADDR_RANDOM 1, NET_ADDR_STOLEN 2, NET_ADDR_SET 3 */
+  addrAssignType: number;
+  alias?: string;
+  group: number;
+  promiscuity: number;
+  allmulti: number;
+  /** veth peer: its namespace (inode) and ifindex there */
+  peer?: { ns: number; ifindex: number };
+  /** ifindex of the bridge this device is a port of (same namespace) */
+  master?: number;
+  bridge?: BridgeState;
+  port?: BridgePortState;
+  addrs: InetAddr[];
+  addrs6: Inet6Addr[];
+  addrgenmode: 'eui64' | 'none' | 'stable_secret' | 'random';
+  stats: DevStats;
+  numTxQueues: number;
+  numRxQueues: number;
+}
+
+export const RT_SCOPE = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const;
+export const RT_TABLE = { unspec: 0, default: 253, main: 254, local: 255 } as const;
+
+export type RouteType =
+  | 'unicast'
+  | 'local'
+  | 'broadcast'
+  | 'anycast'
+  | 'multicast'
+  | 'blackhole'
+  | 'unreachable'
+  | 'prohibit'
+  | 'throw'
+  | 'nat';
+
+/** A fib_alias + fib_info: one IPv4 route. */
+export interface Route {
+  table: number;
+  type: RouteType;
+  dst: number;
+  dstLen: number;
+  tos: number;
+  priority: number; // metric
+  protocol: number; // RTPROT_*
+  scope: number;
+  prefsrc?: number;
+  gateway?: number;
+  dev?: number; // ifindex
+  onlink: boolean;
+}
+
+export type NudState = 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'NOARP' | 'PERMANENT' | 'NONE';
+
+export interface Neighbour {
+  ip: number;
+  dev: number;
+  lladdr?: string;
+  state: NudState;
+  /** router flag (ip neigh shows `router`) — not used for IPv4 */
+  probes: number;
+  /** last time the entry was confirmed reachable / updated / used (virtual ns) */
+  confirmed: number;
+  updated: number;
+  used: number;
+  /** timer generation: a scheduled neigh_timer_handler runs only if this still matches */
+  timerGen: number;
+  /** proto / extern flags shown by ip neigh */
+  proto?: number;
+}
+
+export interface Netns {
+  /** inode number: what /proc/PID/ns/net's link shows */
+  id: number;
+  /** last ifindex handed out (dev_index_reserve is cyclic and does not reuse freed numbers) */
+  ifindexCursor: number;
+  devs: Record<number, Device>;
+  /** ids this namespace has for its peers: peer inode -> nsid */
+  nsids: Record<number, number>;
+  sysctl: Record<string, string>;
+  routes: Route[];
+  /** key `${dev}/${ip}` */
+  neigh: Record<string, Neighbour>;
+  /** processes keeping it alive besides a /run/netns mount */
+  procRefs: number;
+  ipId: number;
+  snmp: Record<string, number>;
+  /** the namespace is being torn down (its devices are gone) */
+  dead: boolean;
+}
+
+export interface World {
+  seed: number;
+  rng: number;
+  nextInode: number;
+  initNs: number;
+  netns: Record<number, Netns>;
+  /** /run/netns entries, in readdir order (newest first, as on a fresh tmpfs) */
+  netnsNames: { name: string; ns: number }[];
+}
