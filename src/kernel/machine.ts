@@ -109,6 +109,8 @@ export class Machine {
   private kicked = false;
   readonly maxTime: number;
   private onNotice: (msg: string) => void;
+  /** called as each process exits (the kernel drops what it held) */
+  onExit: ((p: Process) => void) | undefined;
   /** count of events run: for benchmarks and storm budgets */
   eventsRun = 0;
   /** per-machine side tables that hold non-serialisable kernel state (sockets, queued frames) */
@@ -122,7 +124,11 @@ export class Machine {
 
   // ---- the World -------------------------------------------------------------------------
 
-  /** Run a kernel operation on a draft of the World. A throw leaves the World as it was. */
+  /**
+   * Run a kernel operation on a draft of the World, then the work it made due at this instant
+   * (link-watch events, frames handed to a peer: what the kernel's softirqs and urgent work
+   * items do before the system call returns). A throw leaves the World as it was.
+   */
   mutate<T>(fn: (k: Kctx) => T): T {
     if (this.inBatch || this.staged) throw new Error('nested World mutation');
     const staged: Ev[] = [];
@@ -130,13 +136,29 @@ export class Machine {
     let result!: T;
     try {
       this.world = produce(this.world, (d) => {
-        result = fn({ w: d, m: this });
+        const k: Kctx = { w: d, m: this };
+        result = fn(k);
+        this.staged = null;
+        for (const ev of staged) this.queue.push(ev);
+        this.inBatch = true;
+        this.drain(k, this.now);
       });
     } finally {
       this.staged = null;
+      this.inBatch = false;
     }
-    for (const ev of staged) this.queue.push(ev);
     return result;
+  }
+
+  private drain(k: Kctx, until: number): void {
+    for (;;) {
+      const ev = this.queue.peek();
+      if (!ev || ev.t > until) break;
+      this.queue.pop();
+      if (ev.t > this.now) this.now = ev.t;
+      this.eventsRun++;
+      ev.fn(k);
+    }
   }
 
   /** Schedule kernel work `delay` ns from now (called from kernel code on a draft). */
@@ -172,6 +194,7 @@ export class Machine {
       p.exited = true;
       p.status = status;
       this.procs.delete(p.pid);
+      this.onExit?.(p);
       p.exitQueue.wakeAll(this);
       this.runnable--;
       if (this.runnable === 0) this.kick();
@@ -311,17 +334,7 @@ export class Machine {
   runUntil(until: number): void {
     this.inBatch = true;
     try {
-      this.world = produce(this.world, (d) => {
-        const k: Kctx = { w: d, m: this };
-        for (;;) {
-          const ev = this.queue.peek();
-          if (!ev || ev.t > until) break;
-          this.queue.pop();
-          if (ev.t > this.now) this.now = ev.t;
-          this.eventsRun++;
-          ev.fn(k);
-        }
-      });
+      this.world = produce(this.world, (d) => this.drain({ w: d, m: this }, until));
     } finally {
       this.inBatch = false;
     }

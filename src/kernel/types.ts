@@ -83,6 +83,8 @@ export interface BridgePortState {
 }
 
 export interface Device {
+  /** machine-wide identity that survives moves between namespaces (the kernel's net_device pointer) */
+  id: number;
   ifindex: number;
   name: string;
   kind: DevKind;
@@ -194,6 +196,7 @@ export interface World {
   seed: number;
   rng: number;
   nextInode: number;
+  nextDevId: number;
   initNs: number;
   netns: Record<number, Netns>;
   /** /run/netns entries, in readdir order (newest first, as on a fresh tmpfs) */

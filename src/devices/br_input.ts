@@ -1,0 +1,90 @@
+// net/bridge/br_input.c, br_forward.c, br_fdb.c: the bridge's data path.
+import type { Draft } from 'immer';
+import type { Kctx } from '../kernel/machine.ts';
+import type { Device } from '../kernel/types.ts';
+import { macIsMulticast, macToText } from '../protocols/wire/addr.ts';
+import { deviceOps } from './ops.ts';
+import { deliverToStack } from './rx.ts';
+import { runTaps } from '../capture/taps.ts';
+
+/** br_fdb_update: learn (or move) the source MAC on the ingress port. */
+function brFdbUpdate(k: Kctx, br: Draft<Device>, port: number, mac: string): void {
+  const fdb = br.bridge!.fdb;
+  const key = `${mac}/0`;
+  const e = fdb[key];
+  if (e) {
+    if (e.local) return;
+    e.port = port;
+    e.updated = k.m.now;
+    return;
+  }
+  fdb[key] = { mac, port, local: false, static: false, updated: k.m.now, used: k.m.now };
+}
+
+function fdbFind(k: Kctx, br: Draft<Device>, mac: string): { port: number; local: boolean } | undefined {
+  const e = br.bridge!.fdb[`${mac}/0`];
+  if (!e) return undefined;
+  if (!e.local && !e.static && k.m.now - e.updated > br.bridge!.ageingTime * 10_000_000) return undefined;
+  return e;
+}
+
+/** br_handle_frame → br_handle_frame_finish */
+export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, frame: Uint8Array): void {
+  const ns = k.w.netns[nsId]!;
+  const br = ns.devs[port.master!];
+  if (!br?.bridge || !port.port) return;
+  const st = port.port.state;
+  if (st === 'disabled' || st === 'blocking' || st === 'listening') return;
+  const src = macToText(frame, 6);
+  if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, br, port.ifindex, src);
+  if (st === 'learning') return;
+  const dst = macToText(frame, 0);
+  if (macIsMulticast(frame, 0)) {
+    brFlood(k, nsId, br, port.ifindex, frame);
+    brPassFrameUp(k, nsId, br, frame);
+    return;
+  }
+  const e = fdbFind(k, br, dst);
+  if (e?.local || dst === br.mac) {
+    brPassFrameUp(k, nsId, br, frame);
+    return;
+  }
+  if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, frame);
+  if (e) {
+    if (e.port !== port.ifindex) brForward(k, nsId, ns.devs[e.port], frame);
+  } else brFlood(k, nsId, br, port.ifindex, frame);
+}
+
+/** br_pass_frame_up: the bridge device receives it (its taps, then its own stack). */
+function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): void {
+  if (!br.up) return;
+  br.stats.rxPackets++;
+  br.stats.rxBytes += frame.length;
+  runTaps(k, nsId, br, frame, 'in');
+  deliverToStack(k, nsId, br, frame);
+}
+
+function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array): void {
+  if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
+  runTaps(k, nsId, to, frame, 'out');
+  deviceOps(to.kind).xmit(k, nsId, to, frame);
+}
+
+/** br_flood: every other forwarding port. */
+function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, frame: Uint8Array): void {
+  const ns = k.w.netns[nsId]!;
+  for (const p of Object.values(ns.devs)) {
+    if (p.master !== br.ifindex || p.ifindex === ingress || !p.port?.flood) continue;
+    brForward(k, nsId, p, frame);
+  }
+}
+
+/** br_dev_xmit: the bridge's own transmissions are switched like received ones (no ingress port). */
+export function brDevXmit(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): void {
+  br.stats.txPackets++;
+  br.stats.txBytes += frame.length;
+  const dst = macToText(frame, 0);
+  const e = macIsMulticast(frame, 0) ? undefined : fdbFind(k, br, dst);
+  if (e && !e.local) brForward(k, nsId, k.w.netns[nsId]!.devs[e.port], frame);
+  else if (!e) brFlood(k, nsId, br, 0, frame);
+}

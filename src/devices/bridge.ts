@@ -1,0 +1,172 @@
+// net/bridge: the bridge device and its ports — control plane (br_if.c br_add_if/br_del_if,
+// br_stp_if.c br_stp_recalculate_bridge_id, br_stp.c br_port_state_selection, br_device.c).
+// The data path (br_handle_frame) lives in br_input.ts.
+import type { Draft } from 'immer';
+import type { Kctx } from '../kernel/machine.ts';
+import { kerr } from '../kernel/errors.ts';
+import type { BridgeState, Device } from '../kernel/types.ts';
+import type { NetdevEvent } from '../kernel/notifier.ts';
+import { getNs, netifCarrierOff, netifCarrierOn, randomMac, registerNetdevice } from '../kernel/dev.ts';
+import type { DeviceOps } from './ops.ts';
+import { brDevXmit } from './br_input.ts';
+
+export const bridgeOps: DeviceOps = {
+  // br_dev_open → br_stp_enable_bridge: ports that are running and oper-up start forwarding
+  open(k, nsId, br) {
+    for (const p of portsOf(k, nsId, br)) if (p.up && operUp(p)) brStpEnablePort(k, nsId, br, p);
+  },
+  // br_dev_stop → br_stp_disable_bridge
+  stop(k, nsId, br) {
+    for (const p of portsOf(k, nsId, br)) if (p.port) p.port.state = 'disabled';
+  },
+  xmit: brDevXmit,
+};
+
+export function defaultBridgeState(): BridgeState {
+  return {
+    macSet: false,
+    hadPorts: false,
+    ageingTime: 30000,
+    stpState: 0,
+    forwardDelay: 1500,
+    helloTime: 200,
+    maxAge: 2000,
+    priority: 32768,
+    nfCallIptables: 0,
+    vlanFiltering: 0,
+    mcastSnooping: 1,
+    fdb: {},
+  };
+}
+
+/** br_add_bridge: carrier on from birth, so an up bridge that never had ports is UNKNOWN. */
+export function brAddBridge(k: Kctx, nsId: number, name: string, opts: { mac?: string; ifindex?: number; mtu?: number } = {}): Draft<Device> {
+  const d = registerNetdevice(k, nsId, {
+    name,
+    kind: 'bridge',
+    mac: opts.mac ?? randomMac(k),
+    addrAssignType: opts.mac ? 3 : 1,
+    mtu: opts.mtu,
+    maxMtu: 65535,
+    carrier: true,
+    ifindex: opts.ifindex,
+  });
+  d.bridge = defaultBridgeState();
+  if (opts.mac) d.bridge.macSet = true;
+  return d;
+}
+
+export function portsOf(k: Kctx, nsId: number, br: Draft<Device>): Draft<Device>[] {
+  const ns = k.w.netns[nsId];
+  if (!ns) return [];
+  return Object.values(ns.devs).filter((d) => d.master === br.ifindex && d.port);
+}
+
+function operUp(d: Draft<Device>): boolean {
+  return d.carrier && (d.operstate === 'UP' || d.operstate === 'UNKNOWN');
+}
+
+function macCmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0; // lowercase fixed-width hex: text order is numeric order
+}
+
+/** br_stp_recalculate_bridge_id: the lowest port MAC, unless the user set one. */
+export function brRecalculateBridgeId(k: Kctx, nsId: number, br: Draft<Device>): void {
+  if (!br.bridge || br.bridge.macSet) return;
+  let addr = '00:00:00:00:00:00';
+  for (const p of portsOf(k, nsId, br)) if (addr === '00:00:00:00:00:00' || macCmp(p.mac, addr) < 0) addr = p.mac;
+  br.mac = addr;
+}
+
+/** br_port_state_selection: the bridge has carrier iff some port forwards. */
+function brPortStateSelection(k: Kctx, nsId: number, br: Draft<Device>): void {
+  const live = portsOf(k, nsId, br).filter((p) => p.port?.state === 'forwarding').length;
+  if (live > 0) netifCarrierOn(k, nsId, br);
+  else netifCarrierOff(k, nsId, br);
+}
+
+/** br_stp_enable_port: with STP off a port forwards at once. */
+function brStpEnablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+  if (!p.port) return;
+  p.port.state = br.bridge?.stpState ? 'listening' : 'forwarding';
+  brPortStateSelection(k, nsId, br);
+}
+
+/** br_stp_disable_port: disabled, its learned entries flushed. */
+function brStpDisablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+  if (!p.port) return;
+  p.port.state = 'disabled';
+  brFdbDeleteByPort(br, p.ifindex, false);
+  brPortStateSelection(k, nsId, br);
+}
+
+export function brFdbDeleteByPort(br: Draft<Device>, port: number, all: boolean): void {
+  const fdb = br.bridge?.fdb;
+  if (!fdb) return;
+  for (const [key, e] of Object.entries(fdb)) if (e.port === port && (all || !e.local)) delete fdb[key];
+}
+
+/** br_add_if */
+export function brAddIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+  if (p.kind === 'loopback') throw kerr('EINVAL');
+  if (p.kind === 'bridge') throw kerr('EINVAL', 'Can not enslave a bridge to a bridge');
+  if (p.master === br.ifindex) return;
+  if (p.master !== undefined) {
+    const old = k.w.netns[nsId]?.devs[p.master];
+    if (old) brDelIf(k, nsId, old, p);
+  }
+  p.master = br.ifindex;
+  p.port = { state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
+  p.promiscuity++;
+  br.bridge!.hadPorts = true;
+  br.bridge!.fdb[`${p.mac}/0`] = { mac: p.mac, port: p.ifindex, local: true, static: false, updated: k.m.now, used: k.m.now };
+  brRecalculateBridgeId(k, nsId, br);
+  if (p.up && operUp(p) && br.up) brStpEnablePort(k, nsId, br, p);
+  else brPortStateSelection(k, nsId, br);
+}
+
+/** br_del_if */
+export function brDelIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+  if (p.master !== br.ifindex) return;
+  p.port = undefined;
+  p.master = undefined;
+  p.promiscuity = Math.max(0, p.promiscuity - 1);
+  brFdbDeleteByPort(br, p.ifindex, true);
+  brRecalculateBridgeId(k, nsId, br);
+  brPortStateSelection(k, nsId, br);
+}
+
+/** br_device_event: the bridge follows its ports' state. */
+export function brDeviceEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+  const ns = getNs(k.w, nsId);
+  if (d.kind === 'bridge' && ev === 'UNREGISTER') {
+    for (const p of portsOf(k, nsId, d)) brDelIf(k, nsId, d, p);
+    return;
+  }
+  if (d.master === undefined) return;
+  const br = ns.devs[d.master];
+  if (!br?.bridge) return;
+  switch (ev) {
+    case 'CHANGE':
+      if (br.up) {
+        if (d.up && operUp(d)) {
+          if (d.port?.state === 'disabled') brStpEnablePort(k, nsId, br, d);
+        } else if (d.port?.state !== 'disabled') brStpDisablePort(k, nsId, br, d);
+      }
+      break;
+    case 'UP':
+      if (br.up && operUp(d)) brStpEnablePort(k, nsId, br, d);
+      break;
+    case 'DOWN':
+      if (br.up) brStpDisablePort(k, nsId, br, d);
+      break;
+    case 'CHANGEADDR':
+      brRecalculateBridgeId(k, nsId, br);
+      break;
+    case 'UNREGISTER':
+      brDelIf(k, nsId, br, d);
+      break;
+    default:
+      break;
+  }
+}

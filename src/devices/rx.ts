@@ -1,0 +1,57 @@
+// net/core/dev.c receive path: netif_rx hands a frame to a device's receive side (after the
+// latency of the link), __netif_receive_skb runs the taps, the rx_handler (a bridge port's
+// br_handle_frame), then the protocol handler for the ethertype (eth_type_trans decides
+// whether the frame is for this host).
+import type { Draft } from 'immer';
+import type { Kctx } from '../kernel/machine.ts';
+import type { Device } from '../kernel/types.ts';
+import { findDevById } from '../kernel/link_watch.ts';
+import { macIsBroadcast, macIsMulticast, macFromText } from '../protocols/wire/addr.ts';
+import { brHandleFrame } from './br_input.ts';
+import { arpRcv } from '../protocols/ipv4/arp.ts';
+import { ipRcv } from '../protocols/ipv4/ip_input.ts';
+import { runTaps } from '../capture/taps.ts';
+
+export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost';
+
+/** netif_rx: the frame reaches device `devId` after `delay` ns. */
+export function netifRx(k: Kctx, _nsId: number, devId: number, frame: Uint8Array, delay: number): void {
+  k.m.schedule(delay, (k2) => {
+    const f = findDevById(k2, devId);
+    if (f) netifReceiveSkb(k2, f.ns, f.dev, frame);
+  });
+}
+
+/** eth_type_trans's packet type for this device. */
+export function pktType(d: Device | Draft<Device>, frame: Uint8Array): PktType {
+  if (macIsBroadcast(frame, 0)) return 'broadcast';
+  if (macIsMulticast(frame, 0)) return 'multicast';
+  const mac = macFromText(d.mac);
+  for (let i = 0; i < 6; i++) if (frame[i] !== mac![i]) return 'otherhost';
+  return 'host';
+}
+
+export function netifReceiveSkb(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {
+  if (!d.up) {
+    d.stats.rxDropped++;
+    return;
+  }
+  d.stats.rxPackets++;
+  d.stats.rxBytes += frame.length;
+  if (macIsMulticast(frame, 0) && !macIsBroadcast(frame, 0)) d.stats.rxMcast++;
+  runTaps(k, nsId, d, frame, 'in');
+  if (d.master !== undefined && d.port) {
+    brHandleFrame(k, nsId, d, frame);
+    return;
+  }
+  deliverToStack(k, nsId, d, frame);
+}
+
+/** The protocol handlers (ptype_base): ARP and IPv4; other ethertypes are not for us. */
+export function deliverToStack(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {
+  if (frame.length < 14) return;
+  const type = (frame[12]! << 8) | frame[13]!;
+  const pt = pktType(d, frame);
+  if (type === 0x0806) arpRcv(k, nsId, d, frame, pt);
+  else if (type === 0x0800) ipRcv(k, nsId, d, frame, pt);
+}

@@ -1,0 +1,257 @@
+// net/core/dev.c: the device table of a namespace — lookups, ifindex and name allocation,
+// register/unregister, open/close (dev_change_flags), carrier, moving between namespaces.
+// Protocol reactions (addresses, routes, neighbours, bridge ports) hang off netdevNotify, as
+// they hang off the kernel's netdevice notifier chain.
+import { current, type Draft } from 'immer';
+import { kerr } from './errors.ts';
+import type { Kctx } from './machine.ts';
+import type { Device, DevKind, DevStats, Netns, World } from './types.ts';
+import { addDevSysctls, removeDevSysctls, renameDevSysctls } from './sysctl.ts';
+import { linkwatchFireEvent, linkwatchInitDev } from './link_watch.ts';
+import { netdevNotify } from './notifier.ts';
+import { deviceOps } from '../devices/ops.ts';
+
+export const IFF = {
+  UP: 0x1,
+  BROADCAST: 0x2,
+  DEBUG: 0x4,
+  LOOPBACK: 0x8,
+  POINTOPOINT: 0x10,
+  NOTRAILERS: 0x20,
+  RUNNING: 0x40,
+  NOARP: 0x80,
+  PROMISC: 0x100,
+  ALLMULTI: 0x200,
+  MASTER: 0x400,
+  SLAVE: 0x800,
+  MULTICAST: 0x1000,
+  LOWER_UP: 0x10000,
+  DORMANT: 0x20000,
+} as const;
+
+export const ARPHRD = { ETHER: 1, LOOPBACK: 772 } as const;
+
+export const IFNAMSIZ = 16;
+
+/** dev->flags (sysfs `flags`), or with `withRunning` what dev_get_flags reports to ip. */
+export function devFlags(d: Device, withRunning: boolean): number {
+  let f = d.kind === 'loopback' ? IFF.LOOPBACK : IFF.BROADCAST | IFF.MULTICAST;
+  if (d.up) f |= IFF.UP;
+  if (d.promiscuity > 0) f |= IFF.PROMISC;
+  if (d.allmulti > 0) f |= IFF.ALLMULTI;
+  if (withRunning && d.up && d.carrier) f |= IFF.RUNNING | IFF.LOWER_UP;
+  return f;
+}
+
+export function emptyStats(): DevStats {
+  return { rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, rxMissed: 0, rxMcast: 0, txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0, txCarrier: 0, txCollisions: 0 };
+}
+
+export function getNs<W extends World | Draft<World>>(w: W, id: number): W['netns'][number] {
+  const ns = w.netns[id];
+  if (!ns || ns.dead) throw kerr('EINVAL');
+  return ns;
+}
+
+export function devByName<N extends Netns | Draft<Netns>>(ns: N, name: string): N['devs'][number] | undefined {
+  for (const d of Object.values(ns.devs)) if (d.name === name) return d as N['devs'][number];
+  return undefined;
+}
+
+export function devByIndex<N extends Netns | Draft<Netns>>(ns: N, ifindex: number): N['devs'][number] | undefined {
+  return ns.devs[ifindex] as N['devs'][number] | undefined;
+}
+
+/** dev_valid_name */
+export function devValidName(name: string): boolean {
+  return name.length > 0 && name.length < IFNAMSIZ && name !== '.' && name !== '..' && !/[/:\s]/.test(name);
+}
+
+/** dev_alloc_name: "veth%d" → the lowest free number in the namespace. */
+export function devAllocName(ns: Netns | Draft<Netns>, pattern: string, taken: string[] = []): string {
+  if (!pattern.includes('%d')) return pattern;
+  for (let i = 0; ; i++) {
+    const n = pattern.replace('%d', String(i));
+    if (!devByName(ns, n) && !taken.includes(n)) return n;
+  }
+}
+
+/** dev_index_reserve: cyclic allocation from the last index handed out; freed numbers are not reused. */
+export function devIndexReserve(ns: Draft<Netns>, want?: number): number {
+  if (want !== undefined && want !== 0) {
+    if (ns.devs[want]) throw kerr('EBUSY');
+    return want;
+  }
+  let i = ns.ifindexCursor;
+  for (;;) {
+    i = i >= 0x7fffffff ? 1 : i + 1;
+    if (!ns.devs[i]) break;
+  }
+  ns.ifindexCursor = i;
+  return i;
+}
+
+export interface NewDevice {
+  name: string;
+  kind: DevKind;
+  mac: string;
+  addrAssignType: number;
+  mtu?: number;
+  minMtu?: number;
+  maxMtu?: number;
+  txqlen?: number;
+  carrier: boolean;
+  ifindex?: number;
+}
+
+/** alloc_netdev + register_netdevice. */
+export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<Device> {
+  const ns = getNs(k.w, nsId);
+  if (devByName(ns, nd.name)) throw kerr('EEXIST');
+  const ifindex = devIndexReserve(ns, nd.ifindex);
+  const d: Device = {
+    id: k.w.nextDevId++,
+    ifindex,
+    name: nd.name,
+    kind: nd.kind,
+    up: false,
+    carrier: nd.carrier,
+    operstate: 'UNKNOWN',
+    everUp: false,
+    mtu: nd.mtu ?? 1500,
+    minMtu: nd.minMtu ?? 68,
+    maxMtu: nd.maxMtu ?? 65535,
+    txqlen: nd.txqlen ?? 1000,
+    mac: nd.mac,
+    broadcast: nd.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
+    addrAssignType: nd.addrAssignType,
+    group: 0,
+    promiscuity: 0,
+    allmulti: 0,
+    addrs: [],
+    addrs6: [],
+    addrgenmode: 'eui64',
+    stats: emptyStats(),
+    numTxQueues: 1,
+    numRxQueues: 1,
+  };
+  ns.devs[ifindex] = d;
+  addDevSysctls(ns, d.name);
+  const dd = ns.devs[ifindex]!;
+  linkwatchInitDev(k, nsId, dd);
+  netdevNotify(k, nsId, dd, 'REGISTER');
+  return dd;
+}
+
+/** unregister_netdevice: close, let every protocol forget the device, then drop it. */
+export function unregisterNetdevice(k: Kctx, nsId: number, ifindex: number): void {
+  const ns = getNs(k.w, nsId);
+  const d = ns.devs[ifindex];
+  if (!d) return;
+  devClose(k, nsId, d);
+  netdevNotify(k, nsId, d, 'UNREGISTER');
+  removeDevSysctls(ns, d.name);
+  delete ns.devs[ifindex];
+}
+
+/** dev_open (__dev_change_flags with IFF_UP). */
+export function devOpen(k: Kctx, nsId: number, d: Draft<Device>): void {
+  if (d.up) return;
+  d.up = true;
+  d.everUp = true;
+  deviceOps(d.kind).open?.(k, nsId, d);
+  netdevNotify(k, nsId, d, 'UP');
+}
+
+/** dev_close. */
+export function devClose(k: Kctx, nsId: number, d: Draft<Device>): void {
+  if (!d.up) return;
+  netdevNotify(k, nsId, d, 'GOING_DOWN');
+  deviceOps(d.kind).stop?.(k, nsId, d);
+  d.up = false;
+  netdevNotify(k, nsId, d, 'DOWN');
+}
+
+export function netifCarrierOn(k: Kctx, nsId: number, d: Draft<Device>): void {
+  if (d.carrier) return;
+  d.carrier = true;
+  linkwatchFireEvent(k, nsId, d);
+}
+
+export function netifCarrierOff(k: Kctx, nsId: number, d: Draft<Device>): void {
+  if (!d.carrier) return;
+  d.carrier = false;
+  linkwatchFireEvent(k, nsId, d);
+}
+
+/** dev_change_name */
+export function devChangeName(k: Kctx, nsId: number, d: Draft<Device>, name: string): void {
+  if (name === d.name) return;
+  const ns = getNs(k.w, nsId);
+  if (d.up) throw kerr('EBUSY');
+  if (devByName(ns, name)) throw kerr('EEXIST');
+  const old = d.name;
+  renameDevSysctls(ns, old, name);
+  d.name = name;
+  for (const a of d.addrs) if (a.label === old || a.label.startsWith(`${old}:`)) a.label = name + a.label.slice(old.length);
+}
+
+/**
+ * __dev_change_net_namespace: close the device, unregister it from its namespace (it loses its
+ * addresses, routes and neighbours), and register it in the target, keeping the ifindex if it
+ * is free there. The target's allocation cursor does not move.
+ */
+export function devChangeNetNamespace(k: Kctx, nsId: number, d: Draft<Device>, target: number, newName?: string): Draft<Device> {
+  const ns = getNs(k.w, nsId);
+  const tns = getNs(k.w, target);
+  if (target === nsId) return d;
+  if (d.kind === 'loopback' || d.kind === 'bridge') throw kerr('EINVAL', 'The interface netns is immutable');
+  const name = newName ?? d.name;
+  if (devByName(tns, name)) throw kerr('EEXIST', 'An interface with the same name exists in the target netns');
+  // the old namespace gets an id for the new one (peernet2id_alloc in the notification)
+  peernet2idAlloc(k.w, nsId, target);
+  devClose(k, nsId, d);
+  netdevNotify(k, nsId, d, 'UNREGISTER');
+  removeDevSysctls(ns, d.name);
+  const moved: Device = { ...current(d) };
+  delete ns.devs[d.ifindex];
+  let ifindex = moved.ifindex;
+  if (tns.devs[ifindex]) {
+    ifindex = devIndexReserve(tns);
+  }
+  moved.ifindex = ifindex;
+  moved.name = name;
+  moved.addrs = [];
+  moved.addrs6 = [];
+  moved.everUp = false;
+  delete moved.master;
+  delete moved.port;
+  tns.devs[ifindex] = moved;
+  addDevSysctls(tns, name);
+  const md = tns.devs[ifindex]!;
+  // the veth peer must now point at the new place
+  deviceOps(md.kind).moved?.(k, nsId, target, md, d.ifindex);
+  netdevNotify(k, target, md, 'REGISTER');
+  return md;
+}
+
+/** peernet2id_alloc: the id namespace `nsId` uses for `peer`, allocating the lowest free one. */
+export function peernet2idAlloc(w: Draft<World>, nsId: number, peer: number): number {
+  const ns = w.netns[nsId];
+  if (!ns || nsId === peer) return -1;
+  const have = ns.nsids[peer];
+  if (have !== undefined) return have;
+  const used = new Set(Object.values(ns.nsids));
+  let id = 0;
+  while (used.has(id)) id++;
+  ns.nsids[peer] = id;
+  return id;
+}
+
+/** A uniformly random locally administered unicast MAC (eth_hw_addr_random). */
+export function randomMac(k: Kctx): string {
+  const b: number[] = [];
+  for (let i = 0; i < 6; i++) b.push(Math.floor(k.m.random(k.w) * 256));
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+}

@@ -1,0 +1,94 @@
+// net/core/net_namespace.c: creating namespaces (setup_net), naming them under /run/netns
+// (iproute2's bind mounts), and tearing them down when the last reference goes (cleanup_net,
+// which runs from a workqueue: the devices vanish a little after `ip netns del`).
+import type { Draft } from 'immer';
+import { kerr } from './errors.ts';
+import type { Kctx, Machine } from './machine.ts';
+import type { Netns, World } from './types.ts';
+import { newNetnsSysctls } from './sysctl.ts';
+import { loopbackNetInit } from '../devices/loopback.ts';
+import { deviceOps } from '../devices/ops.ts';
+import { unregisterNetdevice } from './dev.ts';
+
+/** Delay between the last reference going and the namespace's devices being gone. */
+export const NETNS_CLEANUP_DELAY_NS = 50_000_000;
+
+/** setup_net: a namespace with only `lo`, down. Returns its inode number. */
+export function netnsCreate(k: Kctx): number {
+  const id = k.w.nextInode++;
+  const init = k.w.netns[k.w.initNs];
+  const ns: Netns = {
+    id,
+    ifindexCursor: 0,
+    devs: {},
+    nsids: {},
+    sysctl: newNetnsSysctls(init?.sysctl),
+    routes: [],
+    neigh: {},
+    procRefs: 0,
+    ipId: 0,
+    snmp: {},
+    dead: false,
+  };
+  k.w.netns[id] = ns;
+  loopbackNetInit(k, id);
+  return id;
+}
+
+/** `ip netns add NAME`: a new namespace bind-mounted at /run/netns/NAME (listed newest first). */
+export function netnsAddNamed(k: Kctx, name: string): number {
+  if (k.w.netnsNames.some((e) => e.name === name)) throw kerr('EEXIST');
+  const id = netnsCreate(k);
+  k.w.netnsNames.unshift({ name, ns: id });
+  return id;
+}
+
+/** `ip netns del NAME`: unmount the name; the namespace dies once nothing else holds it. */
+export function netnsDelNamed(k: Kctx, name: string): void {
+  const i = k.w.netnsNames.findIndex((e) => e.name === name);
+  if (i < 0) throw kerr('ENOENT');
+  const id = k.w.netnsNames[i]!.ns;
+  k.w.netnsNames.splice(i, 1);
+  netnsPut(k, id);
+}
+
+/** Drop a reference; schedule cleanup_net when none is left (no name, no process inside). */
+export function netnsPut(k: Kctx, id: number): void {
+  const ns = k.w.netns[id];
+  if (!ns || ns.dead || id === k.w.initNs) return;
+  if (k.w.netnsNames.some((e) => e.ns === id)) return;
+  if (processesIn(k.m, id) > 0) return;
+  ns.dead = true;
+  k.m.schedule(NETNS_CLEANUP_DELAY_NS, (k2) => cleanupNet(k2, id));
+}
+
+function processesIn(m: Machine, id: number): number {
+  let n = 0;
+  for (const p of m.procs.values()) if (p.netns === id && !p.exited) n++;
+  return n;
+}
+
+/** cleanup_net: unregister every device (each veth takes its peer along), forget the ids. */
+function cleanupNet(k: Kctx, id: number): void {
+  const ns = k.w.netns[id];
+  if (!ns) return;
+  ns.dead = false; // let unregister run through the normal paths
+  for (const d of Object.values(ns.devs).sort((a, b) => a.ifindex - b.ifindex)) {
+    const cur = ns.devs[d.ifindex];
+    if (!cur) continue;
+    deviceOps(cur.kind).dellink?.(k, id, cur);
+    unregisterNetdevice(k, id, cur.ifindex);
+  }
+  delete k.w.netns[id];
+  for (const other of Object.values(k.w.netns)) delete other.nsids[id];
+}
+
+/** The /run/netns name of a namespace, if it has one. */
+export function netnsName(w: World | Draft<World>, id: number): string | undefined {
+  return w.netnsNames.find((e) => e.ns === id)?.name;
+}
+
+/** peernet2id: the id `nsId` has for `peer`, without allocating. */
+export function peernet2id(w: World | Draft<World>, nsId: number, peer: number): number | undefined {
+  return w.netns[nsId]?.nsids[peer];
+}

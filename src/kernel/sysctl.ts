@@ -1,0 +1,227 @@
+// /proc/sys/net: per-namespace sysctl tables (net/ipv4/devinet.c devinet_sysctl, sysctl_net_ipv4.c,
+// net/core/neighbour.c neigh_sysctl_register, net/ipv6/addrconf.c). Values are kept as the text
+// the file shows. A new namespace copies IPv4 conf/{all,default} from the initial namespace
+// (devconf_inherit_init_net = 0); per-device directories start from conf/default.
+import type { Draft } from 'immer';
+import { kerr } from './errors.ts';
+import type { Kctx } from './machine.ts';
+import type { Netns, World } from './types.ts';
+
+export const IPV4_CONF_DEFAULTS: Record<string, string> = {
+  accept_local: '0',
+  accept_redirects: '1',
+  accept_source_route: '0',
+  arp_accept: '0',
+  arp_announce: '0',
+  arp_evict_nocarrier: '1',
+  arp_filter: '0',
+  arp_ignore: '0',
+  arp_notify: '0',
+  bc_forwarding: '0',
+  bootp_relay: '0',
+  disable_policy: '0',
+  disable_xfrm: '0',
+  drop_gratuitous_arp: '0',
+  drop_unicast_in_l2_multicast: '0',
+  forwarding: '0',
+  igmpv2_unsolicited_report_interval: '10000',
+  igmpv3_unsolicited_report_interval: '1000',
+  ignore_routes_with_linkdown: '0',
+  log_martians: '0',
+  mc_forwarding: '0',
+  medium_id: '0',
+  promote_secondaries: '0',
+  proxy_arp: '0',
+  proxy_arp_pvlan: '0',
+  route_localnet: '0',
+  rp_filter: '0',
+  secure_redirects: '1',
+  send_redirects: '1',
+  shared_media: '1',
+  src_valid_mark: '0',
+  tag: '0',
+};
+
+const IPV4_NS_DEFAULTS: Record<string, string> = {
+  icmp_echo_enable_probe: '0',
+  icmp_echo_ignore_all: '0',
+  icmp_echo_ignore_broadcasts: '1',
+  icmp_errors_use_inbound_ifaddr: '0',
+  icmp_ignore_bogus_error_responses: '1',
+  icmp_msgs_burst: '50',
+  icmp_msgs_per_sec: '1000',
+  icmp_ratelimit: '1000',
+  icmp_ratemask: '6168',
+  ip_default_ttl: '64',
+  ip_dynaddr: '0',
+  ip_early_demux: '1',
+  ip_forward: '0',
+  ip_forward_update_priority: '1',
+  ip_forward_use_pmtu: '0',
+  ip_local_port_range: '32768\t60999',
+  ip_no_pmtu_disc: '0',
+  ip_nonlocal_bind: '0',
+  ip_unprivileged_port_start: '1024',
+  ping_group_range: '1\t0',
+};
+
+const NEIGH_DEFAULTS: Record<string, string> = {
+  anycast_delay: '100',
+  app_solicit: '0',
+  base_reachable_time_ms: '30000',
+  delay_first_probe_time: '5',
+  gc_stale_time: '60',
+  interval_probe_time_ms: '5000',
+  locktime: '100',
+  mcast_resolicit: '0',
+  mcast_solicit: '3',
+  proxy_delay: '80',
+  proxy_qlen: '64',
+  retrans_time_ms: '1000',
+  ucast_solicit: '3',
+  unres_qlen: '101',
+  unres_qlen_bytes: '212992',
+};
+const NEIGH_GLOBAL: Record<string, string> = { gc_interval: '30', gc_thresh1: '128', gc_thresh2: '512', gc_thresh3: '1024' };
+
+const IPV6_CONF_DEFAULTS: Record<string, string> = {
+  accept_dad: '1',
+  accept_ra: '1',
+  autoconf: '1',
+  dad_transmits: '1',
+  disable_ipv6: '0',
+  enhanced_dad: '1',
+  forwarding: '0',
+  hop_limit: '64',
+  keep_addr_on_down: '0',
+  mtu: '1280',
+  router_solicitation_delay: '1',
+  router_solicitation_interval: '4',
+  router_solicitation_max_interval: '3600',
+  router_solicitations: '-1',
+};
+
+const BRIDGE_DEFAULTS: Record<string, string> = {
+  'bridge-nf-call-arptables': '1',
+  'bridge-nf-call-ip6tables': '1',
+  'bridge-nf-call-iptables': '1',
+  'bridge-nf-filter-pppoe-tagged': '0',
+  'bridge-nf-filter-vlan-tagged': '0',
+  'bridge-nf-pass-vlan-input-dev': '0',
+};
+
+function put(t: Record<string, string>, prefix: string, vals: Record<string, string>): void {
+  for (const [k, v] of Object.entries(vals)) t[prefix + k] = v;
+}
+
+/** The sysctl table of a new namespace. `init` is the initial namespace's table, if any. */
+export function newNetnsSysctls(init: Record<string, string> | undefined): Record<string, string> {
+  const t: Record<string, string> = {};
+  put(t, 'ipv4/', IPV4_NS_DEFAULTS);
+  for (const which of ['all', 'default']) {
+    const from: Record<string, string> = {};
+    for (const k of Object.keys(IPV4_CONF_DEFAULTS)) {
+      from[k] = init?.[`ipv4/conf/${which}/${k}`] ?? IPV4_CONF_DEFAULTS[k]!;
+    }
+    put(t, `ipv4/conf/${which}/`, from);
+    put(t, `ipv6/conf/${which}/`, IPV6_CONF_DEFAULTS);
+  }
+  // ip_forward is conf/all/forwarding under another name
+  t['ipv4/ip_forward'] = t['ipv4/conf/all/forwarding']!;
+  if (!init) {
+    // the global neighbour parms have a sysctl directory only in the initial namespace
+    put(t, 'ipv4/neigh/default/', { ...NEIGH_DEFAULTS, ...NEIGH_GLOBAL });
+    t['core/devconf_inherit_init_net'] = '0';
+  }
+  t['core/somaxconn'] = '4096';
+  put(t, 'bridge/', BRIDGE_DEFAULTS);
+  return t;
+}
+
+/** Per-device directories, created when a device registers in a namespace. */
+export function addDevSysctls(ns: Draft<Netns>, dev: string): void {
+  const t = ns.sysctl;
+  for (const k of Object.keys(IPV4_CONF_DEFAULTS)) t[`ipv4/conf/${dev}/${k}`] = t[`ipv4/conf/default/${k}`]!;
+  for (const k of Object.keys(IPV6_CONF_DEFAULTS)) t[`ipv6/conf/${dev}/${k}`] = t[`ipv6/conf/default/${k}`]!;
+  put(t, `ipv4/neigh/${dev}/`, NEIGH_DEFAULTS);
+}
+
+export function removeDevSysctls(ns: Draft<Netns>, dev: string): void {
+  for (const prefix of [`ipv4/conf/${dev}/`, `ipv6/conf/${dev}/`, `ipv4/neigh/${dev}/`]) {
+    for (const k of Object.keys(ns.sysctl)) if (k.startsWith(prefix)) delete ns.sysctl[k];
+  }
+}
+
+export function renameDevSysctls(ns: Draft<Netns>, from: string, to: string): void {
+  for (const prefix of ['ipv4/conf/', 'ipv6/conf/', 'ipv4/neigh/']) {
+    const p = `${prefix}${from}/`;
+    for (const k of Object.keys(ns.sysctl)) {
+      if (k.startsWith(p)) {
+        ns.sysctl[`${prefix}${to}/${k.slice(p.length)}`] = ns.sysctl[k]!;
+        delete ns.sysctl[k];
+      }
+    }
+  }
+}
+
+/** A numeric sysctl of a namespace (conf keys use the device's value). */
+export function sysctlInt(ns: Netns | Draft<Netns>, key: string): number {
+  return Number.parseInt(ns.sysctl[key] ?? '0', 10);
+}
+
+/** IPV4_DEVCONF_ALL-style "all OR dev" flag (proxy_arp, accept_local uses dev||all too). */
+export function confAny(ns: Netns | Draft<Netns>, dev: string, key: string): boolean {
+  return sysctlInt(ns, `ipv4/conf/all/${key}`) !== 0 || sysctlInt(ns, `ipv4/conf/${dev}/${key}`) !== 0;
+}
+
+/** IN_DEV_MAXCONF: the larger of all and dev (rp_filter, arp_ignore, arp_announce). */
+export function confMax(ns: Netns | Draft<Netns>, dev: string, key: string): number {
+  return Math.max(sysctlInt(ns, `ipv4/conf/all/${key}`), sysctlInt(ns, `ipv4/conf/${dev}/${key}`));
+}
+
+export function sysctlRead(w: World, netns: number, path: string): string | undefined {
+  const v = w.netns[netns]?.sysctl[path];
+  return v === undefined ? undefined : `${v}\n`;
+}
+
+export function sysctlList(w: World, netns: number, dir: string): string[] | undefined {
+  const t = w.netns[netns]?.sysctl;
+  if (!t) return undefined;
+  const prefix = dir === '' ? '' : dir.endsWith('/') ? dir : `${dir}/`;
+  const names = new Set<string>();
+  for (const k of Object.keys(t)) {
+    if (!k.startsWith(prefix)) continue;
+    names.add(k.slice(prefix.length).split('/')[0]!);
+  }
+  if (names.size === 0) return undefined;
+  return [...names].sort();
+}
+
+const MULTI = new Set(['ipv4/ip_local_port_range', 'ipv4/ping_group_range']);
+
+/** Write a sysctl (proc_dointvec semantics: leading integer, else EINVAL). */
+export function sysctlWrite(k: Kctx, netns: number, path: string, value: string, uid: number): void {
+  const ns = k.w.netns[netns];
+  if (!ns || ns.sysctl[path] === undefined) throw kerr('ENOENT');
+  if (uid !== 0) throw kerr('EACCES');
+  const text = value.trim();
+  let v: string;
+  if (MULTI.has(path)) {
+    const parts = text.split(/\s+/);
+    if (parts.length !== 2 || parts.some((p) => !/^-?\d+$/.test(p))) throw kerr('EINVAL');
+    v = parts.join('\t');
+  } else {
+    if (!/^-?\d+$/.test(text)) throw kerr('EINVAL');
+    v = String(Number.parseInt(text, 10));
+  }
+  const m = /^ipv4\/conf\/(all)\/forwarding$/.exec(path);
+  if (path === 'ipv4/ip_forward' || m) {
+    // devinet_sysctl_forward / ipv4_doint_and_flush: the switch sets all, default and every device
+    for (const key of Object.keys(ns.sysctl)) {
+      if (/^ipv4\/conf\/[^/]+\/forwarding$/.test(key)) ns.sysctl[key] = v;
+    }
+    ns.sysctl['ipv4/ip_forward'] = v;
+    return;
+  }
+  ns.sysctl[path] = v;
+}

@@ -1,0 +1,80 @@
+// net/ipv4/arp.c: arp_rcv/arp_process (answer requests for local addresses, learn senders) and
+// arp_solicit (the requests neighbour resolution sends).
+import type { Draft } from 'immer';
+import type { Kctx } from '../../kernel/machine.ts';
+import type { Device, Neighbour } from '../../kernel/types.ts';
+import { confAny, confMax } from '../../kernel/sysctl.ts';
+import { ARP_LEN, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, arpEmit, arpParse } from '../wire/arp.ts';
+import { ETH_HLEN, ETH_P_ARP, ETH_P_IP } from '../wire/ethernet.ts';
+import { inPrefix, ipv4IsLoopback, ipv4IsMulticast, MAC_BROADCAST, MAC_ZERO, macFromText, macToText, prefixNetwork } from '../wire/addr.ts';
+import { ipv4Src } from '../wire/ipv4.ts';
+import type { PktType } from '../../devices/rx.ts';
+import { devQueueXmit, neighUpdate } from '../neighbour.ts';
+import { ipRouteInput } from './route.ts';
+import { fibLookup } from './fib.ts';
+import { inetSelectAddr } from './devinet.ts';
+
+function arpSend(k: Kctx, nsId: number, d: Draft<Device>, op: number, dstHw: Uint8Array, tip: number, sip: number, tha: Uint8Array): void {
+  const frame = new Uint8Array(ETH_HLEN + ARP_LEN);
+  const src = macFromText(d.mac)!;
+  frame.set(dstHw, 0);
+  frame.set(src, 6);
+  frame[12] = ETH_P_ARP >> 8;
+  frame[13] = ETH_P_ARP & 0xff;
+  arpEmit({ htype: ARPHRD_ETHER, ptype: ETH_P_IP, op, sha: src, spa: sip, tha, tpa: tip }, frame, ETH_HLEN);
+  devQueueXmit(k, nsId, d, frame);
+}
+
+/** arp_solicit: broadcast while INCOMPLETE, unicast to the cached address in PROBE. The sender
+ *  address follows arp_announce: by default the source of the packet that needs resolving. */
+export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, pending: Uint8Array | undefined): void {
+  const ns = k.w.netns[nsId]!;
+  const announce = confMax(ns, d.name, 'arp_announce');
+  let saddr = 0;
+  const pktSrc = pending && pending.length >= ETH_HLEN + 20 ? ipv4Src(pending, ETH_HLEN) : 0;
+  if (announce === 0 && pktSrc && fibLookup(ns, pktSrc)?.type === 'local') saddr = pktSrc;
+  else if (announce === 1 && pktSrc && d.addrs.some((a) => inPrefix(n.ip, prefixNetwork(a.address, a.prefixlen), a.prefixlen) && a.local === pktSrc)) saddr = pktSrc;
+  if (!saddr) saddr = inetSelectAddr(k, nsId, d, n.ip, 253);
+  const unicast = n.state === 'PROBE' && n.lladdr !== undefined;
+  arpSend(k, nsId, d, ARPOP_REQUEST, unicast ? macFromText(n.lladdr!)! : MAC_BROADCAST, n.ip, saddr, unicast ? macFromText(n.lladdr!)! : MAC_ZERO);
+}
+
+/** arp_rcv → arp_process */
+export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, pt: PktType): void {
+  if (pt === 'otherhost' || d.kind === 'loopback') return;
+  let arp;
+  try {
+    arp = arpParse(frame, ETH_HLEN);
+  } catch {
+    return;
+  }
+  if (arp.htype !== ARPHRD_ETHER || arp.ptype !== ETH_P_IP) return;
+  if (arp.op !== ARPOP_REQUEST && arp.op !== ARPOP_REPLY) return;
+  const ns = k.w.netns[nsId]!;
+  const { spa: sip, tpa: tip } = arp;
+  if (ipv4IsMulticast(tip) || (!confAny(ns, d.name, 'route_localnet') && ipv4IsLoopback(tip))) return;
+  const sha = macToText(arp.sha);
+  if (sip === 0) {
+    // duplicate address detection probe: answer only for our own address on this device
+    if (arp.op === ARPOP_REQUEST && d.addrs.some((a) => a.local === tip)) arpSend(k, nsId, d, ARPOP_REPLY, arp.sha, sip, tip, arp.sha);
+    return;
+  }
+  if (arp.op === ARPOP_REQUEST) {
+    const v = ipRouteInput(ns, tip, sip, d);
+    if (v.kind === 'drop') return;
+    if (v.kind === 'local' && !v.brd) {
+      const ignore = confMax(ns, d.name, 'arp_ignore');
+      const onDev = d.addrs.some((a) => a.local === tip);
+      if (ignore === 1 && !onDev) return;
+      if (ignore === 2 && !d.addrs.some((a) => a.local === tip && inPrefix(sip, prefixNetwork(a.address, a.prefixlen), a.prefixlen))) return;
+      if (ignore >= 8) return;
+      // neigh_event_ns: the sender is learned as STALE
+      neighUpdate(k, nsId, d, sip, sha, 'STALE', true);
+      arpSend(k, nsId, d, ARPOP_REPLY, arp.sha, sip, tip, arp.sha);
+      return;
+    }
+  }
+  // anything else only refreshes an entry we already have (arp_accept 0)
+  const state = arp.op === ARPOP_REPLY && pt === 'host' ? 'REACHABLE' : 'STALE';
+  neighUpdate(k, nsId, d, sip, sha, state, confAny(ns, d.name, 'arp_accept') && arp.op === ARPOP_REPLY);
+}

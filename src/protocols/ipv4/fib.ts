@@ -1,0 +1,155 @@
+// net/ipv4/fib_trie.c + fib_semantics.c: the local and main tables of a namespace, as one list
+// kept in the trie's dump order (key ascending; for one key, longer prefixes first; then tos
+// descending, metric ascending, older first). Lookups: longest prefix, then that order.
+import type { Draft } from 'immer';
+import { kerr } from '../../kernel/errors.ts';
+import type { Device, Netns, Route, RouteType } from '../../kernel/types.ts';
+import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
+import { inPrefix, prefixNetwork } from '../wire/addr.ts';
+
+export const RTPROT = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, dhcp: 16 } as const;
+
+function order(a: Route, b: Route): number {
+  if (a.table !== b.table) return b.table - a.table; // local (255) first, as lookups go
+  if (a.dst !== b.dst) return (a.dst >>> 0) - (b.dst >>> 0);
+  if (a.dstLen !== b.dstLen) return b.dstLen - a.dstLen;
+  if (a.tos !== b.tos) return b.tos - a.tos;
+  return a.priority - b.priority;
+}
+
+/** Same key for `ip route add` uniqueness (fib_table_insert's fa match). */
+function sameKey(a: Route, b: Route): boolean {
+  return a.table === b.table && a.dst === b.dst && a.dstLen === b.dstLen && a.tos === b.tos && a.priority === b.priority;
+}
+
+export type InsertMode = 'add' | 'replace' | 'change' | 'append' | 'prepend';
+
+/** fib_table_insert */
+export function fibTableInsert(ns: Draft<Netns>, r: Route, mode: InsertMode = 'add'): void {
+  const routes = ns.routes;
+  const existing = routes.findIndex((x) => sameKey(x, r));
+  if (existing >= 0) {
+    if (mode === 'replace' || mode === 'change') {
+      routes[existing] = r;
+      return;
+    }
+    if (mode === 'add') {
+      // the kernel's own routes (fib_magic) are re-added silently when identical
+      throw kerr('EEXIST');
+    }
+  } else if (mode === 'change') throw kerr('ENOENT');
+  insertRoute(ns.routes as Route[], r);
+}
+
+/** Insert in dump order, after routes that compare equal (append). */
+export function insertRoute(routes: Route[], r: Route): void {
+  let i = 0;
+  while (i < routes.length && order(routes[i]!, r) <= 0) i++;
+  routes.splice(i, 0, r);
+}
+
+/** fib_table_delete: the first route matching every attribute given. */
+export function fibTableDelete(ns: Draft<Netns>, match: (r: Route) => boolean): Route {
+  const i = ns.routes.findIndex((r) => match(r as Route));
+  if (i < 0) throw kerr('ESRCH');
+  return ns.routes.splice(i, 1)[0] as Route;
+}
+
+export interface FibResult {
+  route: Route;
+  type: RouteType;
+}
+
+/** RTNH_F_LINKDOWN: the nexthop's device has no carrier (host-scope nexthops are never marked). */
+export function routeLinkdown(ns: Netns | Draft<Netns>, r: Route): boolean {
+  if (r.dev === undefined || r.type === 'local') return false;
+  const d = ns.devs[r.dev];
+  return !!d && !d.carrier;
+}
+
+/** fib_lookup: table local, then main; longest prefix wins. */
+export function fibLookup(ns: Netns | Draft<Netns>, dst: number, opts: { oif?: number; table?: number } = {}): FibResult | undefined {
+  const ignoreLinkdown = (dev: number | undefined): boolean => {
+    if (dev === undefined) return false;
+    const d = ns.devs[dev];
+    if (!d) return false;
+    return Number.parseInt(ns.sysctl[`ipv4/conf/${d.name}/ignore_routes_with_linkdown`] ?? '0', 10) !== 0 || Number.parseInt(ns.sysctl['ipv4/conf/all/ignore_routes_with_linkdown'] ?? '0', 10) !== 0;
+  };
+  const tables = opts.table !== undefined ? [opts.table] : [RT_TABLE.local, RT_TABLE.main, RT_TABLE.default];
+  for (const t of tables) {
+    let best: Route | undefined;
+    for (const r of ns.routes as Route[]) {
+      if (r.table !== t) continue;
+      if (!inPrefix(dst, r.dst, r.dstLen)) continue;
+      if (best && r.dstLen <= best.dstLen) continue;
+      if (opts.oif !== undefined && r.dev !== undefined && r.dev !== opts.oif && r.type !== 'local') continue;
+      if (routeLinkdown(ns, r) && ignoreLinkdown(r.dev)) continue;
+      best = r;
+    }
+    if (best) return { route: best, type: best.type };
+  }
+  return undefined;
+}
+
+/** Route types that have a nexthop device. */
+export function typeHasNexthop(t: RouteType): boolean {
+  return t === 'unicast' || t === 'local' || t === 'broadcast' || t === 'multicast' || t === 'anycast';
+}
+
+/**
+ * fib_check_nh: a gateway must be reachable through a link-scope route (unless onlink);
+ * a device route needs its device up.
+ */
+export function fibCheckNh(ns: Draft<Netns>, r: Route): void {
+  if (r.gateway !== undefined && r.gateway !== 0) {
+    if (r.onlink) {
+      const d = r.dev !== undefined ? ns.devs[r.dev] : undefined;
+      if (!d) throw kerr('ENODEV', 'Nexthop device required for onlink');
+      if (!d.up) throw kerr('ENETDOWN', 'Nexthop device is not up');
+      return;
+    }
+    // resolve the gateway in the route's table (or main), scope ≥ link, ignoring link state
+    const res = lookupForGateway(ns, r.gateway, r.table);
+    if (!res || (res.type !== 'unicast' && res.type !== 'local') || res.route.scope > RT_SCOPE.link && res.type !== 'local') throw kerr('EINVAL', 'Nexthop has invalid gateway');
+    if (res.type === 'unicast' && res.route.gateway !== undefined) throw kerr('EINVAL', 'Nexthop has invalid gateway');
+    const dev = res.type === 'local' ? r.dev ?? res.route.dev : res.route.dev;
+    if (r.dev !== undefined && dev !== r.dev && res.type !== 'local') throw kerr('EINVAL', 'Nexthop has invalid gateway');
+    if (r.dev === undefined) r.dev = dev;
+    const d = r.dev !== undefined ? ns.devs[r.dev] : undefined;
+    if (!d) throw kerr('EINVAL', 'Nexthop has invalid gateway');
+    if (!d.up) throw kerr('ENETDOWN', 'Nexthop device is not up');
+    return;
+  }
+  if (r.dev === undefined) throw kerr('EINVAL', 'Nexthop device required for onlink');
+  const d = ns.devs[r.dev];
+  if (!d) throw kerr('ENODEV');
+  if (!d.up) throw kerr('ENETDOWN', 'Device for nexthop is not up');
+}
+
+function lookupForGateway(ns: Draft<Netns>, gw: number, table: number): FibResult | undefined {
+  const t = table === RT_TABLE.local ? RT_TABLE.main : table;
+  let best: Route | undefined;
+  for (const tab of [RT_TABLE.local, t]) {
+    for (const r of ns.routes as Route[]) {
+      if (r.table !== tab || !inPrefix(gw, r.dst, r.dstLen)) continue;
+      if (tab === RT_TABLE.local && r.type !== 'local') continue;
+      if (best && r.dstLen <= best.dstLen) continue;
+      best = r;
+    }
+    if (best) return { route: best, type: best.type };
+  }
+  return undefined;
+}
+
+/** Remove every route whose nexthop is `dev` and that `pred` selects (fib_sync_down_dev + fib_flush). */
+export function fibFlushDev(ns: Draft<Netns>, dev: number, pred: (r: Route) => boolean): void {
+  for (let i = ns.routes.length - 1; i >= 0; i--) {
+    const r = ns.routes[i] as Route;
+    if (r.dev === dev && pred(r)) ns.routes.splice(i, 1);
+  }
+}
+
+/** A connected-route helper for callers that need a device's subnet membership. */
+export function devHasSubnet(d: Device | Draft<Device>, a: number): boolean {
+  return d.addrs.some((x) => inPrefix(a, prefixNetwork(x.address, x.prefixlen), x.prefixlen));
+}

@@ -1,0 +1,69 @@
+// net/ipv4/icmp.c: answering echo requests (icmp_echo), sending errors (icmp_send) and handing
+// ICMP to raw sockets (ping).
+import type { Draft } from 'immer';
+import type { Kctx } from '../../kernel/machine.ts';
+import type { Device } from '../../kernel/types.ts';
+import { sysctlInt } from '../../kernel/sysctl.ts';
+import { ETH_HLEN } from '../wire/ethernet.ts';
+import { IPV4_HLEN, IPPROTO_ICMP, ipv4Dst, ipv4HeaderLen, ipv4Src, ipv4TotalLength, ipv4Tos } from '../wire/ipv4.ts';
+import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_HOST_UNREACH, icmpEmit, icmpLength, icmpType, type IcmpRepr } from '../wire/icmp.ts';
+import { ipv4IsLbcast, ipv4IsMulticast } from '../wire/addr.ts';
+import { ipRouteOutput } from './route.ts';
+import { allocIpFrame, fillIpHeader, ipOutput } from './ip_output.ts';
+import { rawV4Input } from './raw.ts';
+
+/** Build and route an ICMP message from this namespace. */
+function icmpPush(k: Kctx, nsId: number, dst: number, src: number | undefined, repr: IcmpRepr, tos: number): void {
+  const ns = k.w.netns[nsId]!;
+  let rt;
+  try {
+    rt = ipRouteOutput(ns, dst, { saddr: src });
+  } catch {
+    return;
+  }
+  const frame = allocIpFrame(icmpLength(repr));
+  icmpEmit(repr, frame, ETH_HLEN + IPV4_HLEN);
+  fillIpHeader(k, nsId, frame, { src: src ?? rt.src, dst, protocol: IPPROTO_ICMP, ttl: sysctlInt(ns, 'ipv4/ip_default_ttl'), tos, df: false });
+  ipOutput(k, nsId, rt, frame);
+}
+
+/** icmp_rcv: `ip` is the offset of the IPv4 header in frame. */
+export function icmpRcv(k: Kctx, nsId: number, _d: Draft<Device>, frame: Uint8Array, ip: number, brd: boolean): void {
+  const hl = ipv4HeaderLen(frame, ip);
+  const end = ip + ipv4TotalLength(frame, ip);
+  const msg = frame.subarray(ip + hl, end);
+  if (msg.length < 8) return;
+  rawV4Input(k, nsId, frame.subarray(ip, end), IPPROTO_ICMP);
+  if (icmpType(msg, 0) !== ICMP_ECHO) return;
+  const ns = k.w.netns[nsId]!;
+  if (sysctlInt(ns, 'ipv4/icmp_echo_ignore_all')) return;
+  if (brd && sysctlInt(ns, 'ipv4/icmp_echo_ignore_broadcasts')) return;
+  // icmp_echo → icmp_reply: same id, seq and data, from the address the request was sent to
+  const reply = new Uint8Array(msg);
+  reply[0] = 0;
+  reply[2] = reply[3] = 0;
+  const daddr = ipv4Dst(frame, ip);
+  const src = brd || ipv4IsMulticast(daddr) || ipv4IsLbcast(daddr) ? undefined : daddr;
+  const repr: IcmpRepr = { kind: 'echoReply', code: msg[1]!, id: (msg[4]! << 8) | msg[5]!, seq: (msg[6]! << 8) | msg[7]!, data: msg.subarray(8) };
+  icmpPush(k, nsId, ipv4Src(frame, ip), src, repr, ipv4Tos(frame, ip));
+}
+
+/** icmp_send: an error about the packet at `ip` in frame, back to its source. */
+export function icmpSend(k: Kctx, nsId: number, frame: Uint8Array, ip: number, type: number, code: number, info = 0): void {
+  const orig = frame.subarray(ip, ip + Math.min(ipv4TotalLength(frame, ip), 576 - 28));
+  const src = ipv4Src(frame, ip);
+  if (src === 0 || ipv4IsMulticast(src) || ipv4IsLbcast(src)) return;
+  const repr: IcmpRepr =
+    type === ICMP_DEST_UNREACH
+      ? { kind: 'destUnreachable', code, nextHopMtu: info, original: orig }
+      : type === 11
+        ? { kind: 'timeExceeded', code, original: orig }
+        : { kind: 'redirect', code, gateway: info, original: orig };
+  icmpPush(k, nsId, src, undefined, repr, 0xc0);
+}
+
+/** ipv4_link_failure: a packet whose next hop never resolved → host unreachable to its source. */
+export function ipv4LinkFailure(k: Kctx, nsId: number, frame: Uint8Array): void {
+  if (frame.length < ETH_HLEN + IPV4_HLEN) return;
+  icmpSend(k, nsId, frame, ETH_HLEN, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
+}

@@ -1,0 +1,75 @@
+// net/ipv4/ip_output.c: build the IPv4 header of a local packet and send it toward its next
+// hop (ip_local_out → ip_output → ip_finish_output2 → the neighbour layer).
+import type { Draft } from 'immer';
+import type { Kctx } from '../../kernel/machine.ts';
+import type { Device } from '../../kernel/types.ts';
+import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
+import { ipv4Emit, IPV4_HLEN } from '../wire/ipv4.ts';
+import { fillEthHeader, devQueueXmit, neighOutput } from '../neighbour.ts';
+import type { OutRoute } from './route.ts';
+
+/** A frame with room for the Ethernet header, the IPv4 header and `payloadLen` bytes. */
+export function allocIpFrame(payloadLen: number): Uint8Array {
+  const f = new Uint8Array(ETH_HLEN + IPV4_HLEN + payloadLen);
+  f[12] = ETH_P_IP >> 8;
+  f[13] = ETH_P_IP & 0xff;
+  return f;
+}
+
+/** The next IP id of a namespace (the kernel's ip_idents are per destination and random-seeded). */
+export function nextIpId(k: Kctx, nsId: number): number {
+  const ns = k.w.netns[nsId]!;
+  if (ns.ipId === 0) ns.ipId = 1 + Math.floor(k.m.random(k.w) * 0xfffe);
+  ns.ipId = (ns.ipId + 1) & 0xffff;
+  return ns.ipId;
+}
+
+export interface IpHeaderOpts {
+  src: number;
+  dst: number;
+  protocol: number;
+  ttl: number;
+  tos?: number;
+  df: boolean;
+  id?: number;
+}
+
+/** Fill the IPv4 header of a frame made by allocIpFrame (payload already in place). */
+export function fillIpHeader(k: Kctx, nsId: number, frame: Uint8Array, o: IpHeaderOpts): void {
+  const payload = frame.subarray(ETH_HLEN + IPV4_HLEN);
+  ipv4Emit(
+    {
+      tos: o.tos ?? 0,
+      id: o.id ?? (o.df ? 0 : nextIpId(k, nsId)),
+      dontFrag: o.df,
+      moreFrags: false,
+      fragOffset: 0,
+      ttl: o.ttl,
+      protocol: o.protocol,
+      src: o.src,
+      dst: o.dst,
+      options: new Uint8Array(0),
+      payload,
+    },
+    frame,
+    ETH_HLEN,
+  );
+}
+
+/** ip_finish_output2: local, broadcast or via the neighbour of the next hop. */
+export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+  const ns = k.w.netns[nsId]!;
+  const d = ns.devs[rt.dev];
+  if (!d) return;
+  if (d.kind === 'loopback') {
+    fillEthHeader(frame, '00:00:00:00:00:00', '00:00:00:00:00:00');
+    devQueueXmit(k, nsId, d, frame);
+    return;
+  }
+  if (rt.type === 'broadcast' || rt.type === 'multicast') {
+    fillEthHeader(frame, 'ff:ff:ff:ff:ff:ff', d.mac);
+    devQueueXmit(k, nsId, d, frame);
+    return;
+  }
+  neighOutput(k, nsId, d as Draft<Device>, rt.nexthop, frame);
+}

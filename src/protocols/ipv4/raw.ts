@@ -1,0 +1,63 @@
+// net/ipv4/raw.c: raw sockets (what ping uses with ping_group_range "1 0"). Each gets a copy of
+// every IPv4 packet of its protocol that the namespace delivers locally. Sockets belong to
+// processes, so they live beside the World.
+import type { Kctx, Machine, Process } from '../../kernel/machine.ts';
+import { WaitQueue } from '../../kernel/machine.ts';
+
+export interface RawPacket {
+  t: number;
+  /** the IPv4 packet, header included */
+  data: Uint8Array;
+}
+
+export class RawSocket {
+  readonly queue: RawPacket[] = [];
+  readonly wait = new WaitQueue();
+  /** SO_BINDTODEVICE */
+  bindDev = 0;
+  closed = false;
+  constructor(
+    readonly m: Machine,
+    public ns: number,
+    readonly protocol: number,
+  ) {
+    sockets(m).add(this);
+  }
+
+  close(): void {
+    this.closed = true;
+    sockets(this.m).delete(this);
+  }
+
+  /** Block the process until a packet arrives or `timeout` ns pass; returns it or undefined. */
+  async recv(p: Process, timeout: number): Promise<RawPacket | 'signal' | undefined> {
+    const deadline = this.m.now + timeout;
+    while (this.queue.length === 0) {
+      const left = deadline - this.m.now;
+      if (left <= 0) return undefined;
+      const r = await this.m.block(p, { queue: this.wait, timeout: left });
+      if (r === 'signal' || r === 'deadlock') return 'signal';
+    }
+    return this.queue.shift();
+  }
+}
+
+function sockets(m: Machine): Set<RawSocket> {
+  let s = m.side.get('raw') as Set<RawSocket> | undefined;
+  if (!s) {
+    s = new Set();
+    m.side.set('raw', s);
+  }
+  return s;
+}
+
+/** raw_v4_input */
+export function rawV4Input(k: Kctx, nsId: number, packet: Uint8Array, protocol: number): void {
+  const s = k.m.side.get('raw') as Set<RawSocket> | undefined;
+  if (!s) return;
+  for (const sock of s) {
+    if (sock.ns !== nsId || sock.protocol !== protocol || sock.closed) continue;
+    sock.queue.push({ t: k.m.now, data: packet.slice() });
+    sock.wait.wakeAll(k.m);
+  }
+}

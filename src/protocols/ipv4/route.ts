@@ -1,0 +1,131 @@
+// net/ipv4/route.c: output routes for locally generated packets (ip_route_output_key_hash) and
+// input routes for received ones (ip_route_input_slow, fib_validate_source).
+import type { Draft } from 'immer';
+import { kerr } from '../../kernel/errors.ts';
+import type { Device, Netns, RouteType } from '../../kernel/types.ts';
+import { RT_SCOPE } from '../../kernel/types.ts';
+import { ipv4IsLbcast, ipv4IsLoopback, ipv4IsMulticast, ipv4IsZeronet } from '../wire/addr.ts';
+import { confAny, confMax } from '../../kernel/sysctl.ts';
+import { fibLookup } from './fib.ts';
+import { inetSelectAddr } from './devinet.ts';
+
+type AnyNs = Netns | Draft<Netns>;
+
+export interface OutRoute {
+  type: RouteType;
+  /** output device (lo for local destinations) */
+  dev: number;
+  /** next hop: the gateway, or the destination itself when on-link */
+  nexthop: number;
+  src: number;
+  gateway?: number;
+}
+
+function loDev(ns: AnyNs): number {
+  for (const d of Object.values(ns.devs)) if (d.kind === 'loopback') return d.ifindex;
+  return 1;
+}
+
+function selectSrc(ns: AnyNs, d: Device | Draft<Device> | undefined, dst: number, scope: number): number {
+  return inetSelectAddr({ w: { netns: { [ns.id]: ns } } }, ns.id, d, dst, scope);
+}
+
+/** ip_route_output_key_hash_rcu. Throws the errno connect()/sendmsg() would return. */
+export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; saddr?: number } = {}): OutRoute {
+  const oifDev = opts.oif !== undefined ? ns.devs[opts.oif] : undefined;
+  if (opts.oif !== undefined && !oifDev) throw kerr('ENODEV');
+  if (opts.saddr) {
+    // the source must be one of ours (unless ip_nonlocal_bind)
+    const r = fibLookup(ns, opts.saddr);
+    if (!r || r.type !== 'local') throw kerr('EINVAL');
+  }
+  if (ipv4IsLbcast(dst) || ipv4IsMulticast(dst)) {
+    if (!oifDev) {
+      if (ipv4IsLbcast(dst)) throw kerr('ENETUNREACH');
+    }
+    const dev = oifDev ?? undefined;
+    if (dev) return { type: ipv4IsLbcast(dst) ? 'broadcast' : 'multicast', dev: dev.ifindex, nexthop: dst, src: opts.saddr || selectSrc(ns, dev, 0, RT_SCOPE.link) };
+  }
+  if (ipv4IsZeronet(dst) && dst === 0) {
+    // connect to 0.0.0.0 means this host
+    const lo = loDev(ns);
+    return { type: 'local', dev: lo, nexthop: 0x7f000001, src: opts.saddr || 0x7f000001 };
+  }
+  const res = fibLookup(ns, dst, { oif: opts.oif });
+  if (!res) {
+    if (oifDev) {
+      // "routing tables are wrong; assume the destination is on link"
+      if (!oifDev.up) throw kerr('ENETUNREACH');
+      return { type: 'unicast', dev: oifDev.ifindex, nexthop: dst, src: opts.saddr || selectSrc(ns, oifDev, dst, RT_SCOPE.link) };
+    }
+    throw kerr('ENETUNREACH');
+  }
+  const r = res.route;
+  switch (res.type) {
+    case 'blackhole':
+      throw kerr('EINVAL');
+    case 'unreachable':
+      throw kerr('EHOSTUNREACH');
+    case 'prohibit':
+      throw kerr('EACCES');
+    case 'local': {
+      const src = opts.saddr || (r.prefsrc && r.dstLen === 32 ? dst : r.prefsrc) || dst;
+      return { type: 'local', dev: loDev(ns), nexthop: dst, src };
+    }
+    default: {
+      const dev = r.dev !== undefined ? ns.devs[r.dev] : undefined;
+      if (!dev) throw kerr('ENETUNREACH');
+      const nexthop = r.gateway ?? dst;
+      const src = opts.saddr || r.prefsrc || selectSrc(ns, dev, nexthop, r.gateway ? RT_SCOPE.universe : RT_SCOPE.link) || selectSrc(ns, dev, 0, RT_SCOPE.universe);
+      return { type: res.type, dev: dev.ifindex, nexthop, src, gateway: r.gateway };
+    }
+  }
+}
+
+export type InputVerdict =
+  | { kind: 'local'; brd: boolean }
+  | { kind: 'forward'; route: OutRoute }
+  | { kind: 'drop'; reason: 'martian' | 'noroute' | 'noforward' | 'rpfilter' }
+  | { kind: 'unreachable'; code: number };
+
+/** fib_validate_source: a packet from one of our own addresses is martian unless accept_local;
+ *  rp_filter checks that the reverse route uses the input device. */
+function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): boolean {
+  if (src === 0) return true;
+  const rev = fibLookup(ns, src);
+  if (rev?.type === 'local' && !confAny(ns, indev.name, 'accept_local')) return false;
+  const rp = confMax(ns, indev.name, 'rp_filter');
+  if (rp === 0) return true;
+  if (!rev || rev.type !== 'unicast') return rp === 2 ? !!rev : false;
+  if (rp === 1) return rev.route.dev === indev.ifindex;
+  return true;
+}
+
+/** ip_route_input_slow */
+export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device | Draft<Device>): InputVerdict {
+  if (ipv4IsMulticast(src) || ipv4IsLbcast(src) || (ipv4IsLoopback(src) && indev.kind !== 'loopback' && !confAny(ns, indev.name, 'route_localnet'))) {
+    return { kind: 'drop', reason: 'martian' };
+  }
+  if (ipv4IsLbcast(dst) || (src === 0 && dst === 0)) return { kind: 'local', brd: true };
+  if (ipv4IsZeronet(src) && src !== 0) return { kind: 'drop', reason: 'martian' };
+  if (ipv4IsZeronet(dst) || (ipv4IsLoopback(dst) && indev.kind !== 'loopback' && !confAny(ns, indev.name, 'route_localnet'))) {
+    return { kind: 'drop', reason: 'martian' };
+  }
+  const res = fibLookup(ns, dst);
+  if (!res) {
+    if (!Number.parseInt(ns.sysctl[`ipv4/conf/${indev.name}/forwarding`] ?? '0', 10)) return { kind: 'drop', reason: 'noforward' };
+    return { kind: 'unreachable', code: 0 };
+  }
+  if (res.type === 'local' || res.type === 'broadcast') {
+    if (indev.kind !== 'loopback' && !validateSource(ns, src, indev)) return { kind: 'drop', reason: 'martian' };
+    return { kind: 'local', brd: res.type === 'broadcast' };
+  }
+  if (res.type !== 'unicast') return { kind: 'unreachable', code: res.type === 'prohibit' ? 13 : 1 };
+  if (!Number.parseInt(ns.sysctl[`ipv4/conf/${indev.name}/forwarding`] ?? '0', 10)) return { kind: 'drop', reason: 'noforward' };
+  if (!validateSource(ns, src, indev)) return { kind: 'drop', reason: 'rpfilter' };
+  try {
+    return { kind: 'forward', route: ipRouteOutput(ns, dst) };
+  } catch {
+    return { kind: 'unreachable', code: 1 };
+  }
+}

@@ -1,0 +1,249 @@
+// net/core/neighbour.c (+ net/ipv4/arp.c's table): the ARP cache of each namespace, its NUD
+// states and timers in virtual time. Frames waiting for resolution are kept beside the World
+// (they are bytes in flight, not state); the entry itself lives in the World.
+import type { Draft } from 'immer';
+import type { Kctx } from '../kernel/machine.ts';
+import type { Device, Neighbour, Netns } from '../kernel/types.ts';
+import type { NetdevEvent } from '../kernel/notifier.ts';
+
+export const neighKey = (dev: number, ip: number): string => `${dev}/${ip >>> 0}`;
+
+export function neighLookup(ns: Netns | Draft<Netns>, dev: number, ip: number): Neighbour | Draft<Neighbour> | undefined {
+  return ns.neigh[neighKey(dev, ip)];
+}
+
+/** Frames queued on unresolved entries (arp_queue), keyed by namespace and entry. */
+export function neighQueue(k: Kctx, nsId: number, key: string): Uint8Array[] {
+  let all = k.m.side.get('neigh.queue') as Map<string, Uint8Array[]> | undefined;
+  if (!all) {
+    all = new Map();
+    k.m.side.set('neigh.queue', all);
+  }
+  const qk = `${nsId}:${key}`;
+  let q = all.get(qk);
+  if (!q) {
+    q = [];
+    all.set(qk, q);
+  }
+  return q;
+}
+
+export function neighQueueDrop(k: Kctx, nsId: number, key: string): Uint8Array[] {
+  const all = k.m.side.get('neigh.queue') as Map<string, Uint8Array[]> | undefined;
+  const qk = `${nsId}:${key}`;
+  const q = all?.get(qk) ?? [];
+  all?.delete(qk);
+  return q;
+}
+
+/** Remove a device's entries: all of them (admin down, unregister) or all but permanent (carrier loss). */
+function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): void {
+  const ns = k.w.netns[nsId];
+  if (!ns) return;
+  for (const [key, n] of Object.entries(ns.neigh)) {
+    if (n.dev !== dev) continue;
+    if (skipPerm && (n.state === 'PERMANENT' || n.state === 'NOARP')) continue;
+    delete ns.neigh[key];
+    neighQueueDrop(k, nsId, key);
+  }
+}
+
+/** arp_netdev_event / neigh_ifdown / neigh_carrier_down */
+export function neighNetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+  if (ev === 'DOWN' || ev === 'UNREGISTER') neighFlushDev(k, nsId, d.ifindex, false);
+  else if (ev === 'CHANGE' && !d.carrier) {
+    const evict = k.w.netns[nsId]?.sysctl[`ipv4/conf/${d.name}/arp_evict_nocarrier`] !== '0';
+    if (evict) neighFlushDev(k, nsId, d.ifindex, true);
+  }
+}
+
+// ---- resolution and timers (neigh_resolve_output, __neigh_event_send, neigh_timer_handler) ----
+
+import { NS_PER_MS, NS_PER_SEC } from '../kernel/machine.ts';
+import { findDevById } from '../kernel/link_watch.ts';
+import { deviceOps } from '../devices/ops.ts';
+import { runTaps } from '../capture/taps.ts';
+import { macFromText } from './wire/addr.ts';
+import { arpSolicit } from './ipv4/arp.ts';
+import { ipv4LinkFailure } from './ipv4/icmp.ts';
+
+/** neigh_alloc sets `confirmed` well in the past: a new entry is not confirmed. */
+const NEVER = -1e18;
+
+function parm(ns: Netns | Draft<Netns>, dev: string, key: string): number {
+  return Number.parseInt(ns.sysctl[`ipv4/neigh/${dev}/${key}`] ?? '0', 10);
+}
+
+/** neigh_rand_reach_time: uniformly in [base/2, 3·base/2). */
+function reachableTime(k: Kctx, ns: Draft<Netns>, dev: string): number {
+  const base = parm(ns, dev, 'base_reachable_time_ms') * NS_PER_MS;
+  return Math.floor(base / 2 + k.m.random(k.w) * base);
+}
+
+/** Put the Ethernet header on and hand the frame to the device (neigh_hh_output / dev_queue_xmit). */
+export function devQueueXmit(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {
+  if (!d.up) {
+    d.stats.txDropped++;
+    return;
+  }
+  runTaps(k, nsId, d, frame, 'out');
+  if (!d.carrier && d.kind !== 'loopback') {
+    // no carrier: the qdisc holds nothing (noqueue) and the frame is dropped
+    d.stats.txCarrier++;
+    return;
+  }
+  deviceOps(d.kind).xmit(k, nsId, d, frame);
+}
+
+/** Write dst/src MACs into a frame that has its ethertype and payload already. */
+export function fillEthHeader(frame: Uint8Array, dst: string, src: string): void {
+  frame.set(macFromText(dst)!, 0);
+  frame.set(macFromText(src)!, 6);
+}
+
+function armTimer(k: Kctx, nsId: number, n: Draft<Neighbour>, devId: number, delay: number): void {
+  const gen = ++n.timerGen;
+  const key = neighKey(n.dev, n.ip);
+  k.m.schedule(delay, (k2) => neighTimerHandler(k2, nsId, key, gen, devId));
+}
+
+/** neigh_resolve_output: send `frame` (an Ethernet frame whose MACs are still blank) to next hop `ip`. */
+export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number, frame: Uint8Array): void {
+  const ns = k.w.netns[nsId]!;
+  const key = neighKey(d.ifindex, ip);
+  let n = ns.neigh[key];
+  if (!n) {
+    n = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: NEVER, updated: k.m.now, used: k.m.now, timerGen: 0 };
+    ns.neigh[key] = n;
+    n = ns.neigh[key]!;
+  }
+  n.used = k.m.now;
+  switch (n.state) {
+    case 'PERMANENT':
+    case 'NOARP':
+    case 'REACHABLE':
+    case 'DELAY':
+    case 'PROBE':
+      break;
+    case 'STALE':
+      n.state = 'DELAY';
+      n.updated = k.m.now;
+      armTimer(k, nsId, n, d.id, parm(ns, d.name, 'delay_first_probe_time') * NS_PER_SEC);
+      break;
+    case 'INCOMPLETE': {
+      const q = neighQueue(k, nsId, key);
+      q.push(frame);
+      let bytes = q.reduce((s, f) => s + f.length, 0);
+      while (bytes > parm(ns, d.name, 'unres_qlen_bytes') && q.length > 0) bytes -= q.shift()!.length;
+      return;
+    }
+    default: {
+      // NONE or FAILED: start resolving (__neigh_event_send)
+      n.state = 'INCOMPLETE';
+      n.probes = parm(ns, d.name, 'ucast_solicit');
+      n.updated = k.m.now;
+      neighQueue(k, nsId, key).push(frame);
+      armTimer(k, nsId, n, d.id, Math.max(parm(ns, d.name, 'retrans_time_ms') * NS_PER_MS, 10 * NS_PER_MS));
+      n.probes++;
+      arpSolicit(k, nsId, d, n, frame);
+      return;
+    }
+  }
+  fillEthHeader(frame, n.lladdr!, d.mac);
+  devQueueXmit(k, nsId, d, frame);
+}
+
+function maxProbes(ns: Netns | Draft<Netns>, dev: string, state: string): number {
+  const u = parm(ns, dev, 'ucast_solicit') + parm(ns, dev, 'app_solicit');
+  return state === 'PROBE' ? u + parm(ns, dev, 'mcast_resolicit') : u + parm(ns, dev, 'mcast_solicit');
+}
+
+function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number): void {
+  const ns = k.w.netns[nsId];
+  const n = ns?.neigh[key];
+  const f = findDevById(k, devId);
+  if (!ns || !n || n.timerGen !== gen || !f) return;
+  const d = f.dev;
+  const now = k.m.now;
+  const delayProbe = parm(ns, d.name, 'delay_first_probe_time') * NS_PER_SEC;
+  const retrans = parm(ns, d.name, 'retrans_time_ms') * NS_PER_MS;
+  switch (n.state) {
+    case 'REACHABLE':
+      // the timer was armed for confirmed + reachable_time; a new confirmation re-arms it
+      if (now < n.used + delayProbe) {
+        n.state = 'DELAY';
+        n.updated = now;
+        armTimer(k, nsId, n, devId, delayProbe);
+      } else {
+        n.state = 'STALE';
+        n.updated = now;
+      }
+      return;
+    case 'DELAY':
+      if (now < n.confirmed + delayProbe) {
+        n.state = 'REACHABLE';
+        n.updated = now;
+        armTimer(k, nsId, n, devId, n.confirmed + reachableTime(k, ns, d.name) - now);
+      } else {
+        n.state = 'PROBE';
+        n.updated = now;
+        n.probes = 0;
+        n.probes++;
+        arpSolicit(k, nsId, d, n, undefined);
+        armTimer(k, nsId, n, devId, retrans);
+      }
+      return;
+    case 'INCOMPLETE':
+    case 'PROBE':
+      if (n.probes >= maxProbes(ns, d.name, n.state)) {
+        n.state = 'FAILED';
+        n.updated = now;
+        // neigh_invalidate: every queued packet gets its error report (ICMP host unreachable)
+        for (const frame of neighQueueDrop(k, nsId, key)) ipv4LinkFailure(k, nsId, frame);
+        return;
+      }
+      n.probes++;
+      arpSolicit(k, nsId, d, n, undefined);
+      armTimer(k, nsId, n, devId, retrans);
+      return;
+    default:
+      return;
+  }
+}
+
+/** neigh_update from ARP: a reply to us confirms (REACHABLE), anything else leaves it STALE. */
+export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number, lladdr: string, state: 'REACHABLE' | 'STALE', create: boolean): void {
+  const ns = k.w.netns[nsId]!;
+  const key = neighKey(d.ifindex, ip);
+  let n = ns.neigh[key];
+  if (!n) {
+    if (!create) return;
+    ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: NEVER, updated: k.m.now, used: k.m.now - 1, timerGen: 0 };
+    n = ns.neigh[key]!;
+  }
+  if (n.state === 'PERMANENT' || n.state === 'NOARP') return;
+  // locktime: a different address within locktime of the last update is ignored
+  const lock = parm(ns, d.name, 'locktime') * 10 * NS_PER_MS;
+  if (n.lladdr && n.lladdr !== lladdr && n.state !== 'INCOMPLETE' && k.m.now - n.updated < lock) return;
+  const wasResolving = n.state === 'INCOMPLETE';
+  if (state === 'STALE' && n.lladdr === lladdr && n.state !== 'INCOMPLETE' && n.state !== 'FAILED' && n.state !== 'NONE') {
+    // same address, not a confirmation: the state stays (neigh_update without OVERRIDE)
+    n.updated = k.m.now;
+    return;
+  }
+  n.lladdr = lladdr;
+  n.state = state;
+  n.updated = k.m.now;
+  if (state === 'REACHABLE') {
+    n.confirmed = k.m.now;
+    armTimer(k, nsId, n, d.id, reachableTime(k, ns, d.name));
+  } else {
+    n.timerGen++;
+  }
+  if (wasResolving || state === 'REACHABLE') {
+    for (const frame of neighQueueDrop(k, nsId, key)) {
+      fillEthHeader(frame, lladdr, d.mac);
+      devQueueXmit(k, nsId, d, frame);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+// The emulated network programs, by name (the shell adds its own tools and builtins).
+import type { Command } from './command.ts';
+import { ping } from './ping.ts';
+
+export const programs: Record<string, Command> = {
+  ping,
+};

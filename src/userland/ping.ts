@@ -1,0 +1,355 @@
+// ping (iputils 20221126, ping/ping.c + ping_common.c) over an emulated raw ICMP socket.
+// Timing follows iputils: one echo request per interval; after the last, wait up to the -W
+// linger time for what is outstanding; -w is an overall deadline.
+import type { Command, CommandContext } from './command.ts';
+import { NS_PER_MS, NS_PER_SEC, SIG } from '../kernel/machine.ts';
+import { KernelError, strError } from '../kernel/errors.ts';
+import { devByName } from '../kernel/dev.ts';
+import { ipv4FromTextAton, ipv4ToText } from '../protocols/wire/addr.ts';
+import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
+import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
+import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
+import { ipRouteOutput } from '../protocols/ipv4/route.ts';
+import { allocIpFrame, fillIpHeader, ipOutput, nextIpId } from '../protocols/ipv4/ip_output.ts';
+import { RawSocket } from '../protocols/ipv4/raw.ts';
+
+interface Opts {
+  count: number;
+  interval: number; // ns
+  linger: number; // ns (-W)
+  deadline: number; // ns (-w), 0 = none
+  size: number;
+  ttl: number;
+  quiet: boolean;
+  iface?: string;
+  host?: string;
+}
+
+const UNREACH: Record<number, string> = {
+  0: 'Destination Net Unreachable',
+  1: 'Destination Host Unreachable',
+  2: 'Destination Protocol Unreachable',
+  3: 'Destination Port Unreachable',
+  4: 'Frag needed and DF set',
+  5: 'Source Route Failed',
+  6: 'Destination Net Unknown',
+  7: 'Destination Host Unknown',
+  9: 'Destination Net Prohibited',
+  10: 'Destination Host Prohibited',
+  13: 'Packet filtered',
+};
+
+function usageError(ctx: CommandContext, msg: string): number {
+  ctx.stderr.write(`ping: ${msg}\n`);
+  return 2;
+}
+
+function parseSeconds(v: string): number | undefined {
+  if (!/^\d*\.?\d+$/.test(v)) return undefined;
+  return Number.parseFloat(v);
+}
+
+function parseArgs(ctx: CommandContext): Opts | number {
+  const o: Opts = { count: 0, interval: NS_PER_SEC, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false };
+  const args = ctx.argv.slice(1);
+  const withArg = new Set(['c', 'W', 'w', 'i', 'I', 's', 't', 'l', 'p', 'Q', 'M', 'm', 'T', 'F', 'S']);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      o.host ??= args[i + 1];
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      if (o.host !== undefined) return usageError(ctx, 'usage error: Only one destination address allowed');
+      o.host = a;
+      continue;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j]!;
+      let val: string | undefined;
+      if (withArg.has(f)) {
+        val = a.slice(j + 1) || args[++i];
+        if (val === undefined) {
+          ctx.stderr.write(`ping: option requires an argument -- '${f}'\n`);
+          return 2;
+        }
+        j = a.length;
+      }
+      switch (f) {
+        case 'c': {
+          const n = Number(val);
+          if (!/^\d+$/.test(val!) || n < 1) return usageError(ctx, `invalid argument: '${val}': out of range: 1 <= value <= 9223372036854775807`);
+          o.count = n;
+          break;
+        }
+        case 'W': {
+          const s = parseSeconds(val!);
+          if (s === undefined) return usageError(ctx, `bad linger time: ${val}`);
+          o.linger = Math.round(s * NS_PER_SEC);
+          break;
+        }
+        case 'w': {
+          const s = parseSeconds(val!);
+          if (s === undefined) return usageError(ctx, `invalid argument: '${val}'`);
+          o.deadline = Math.round(s * NS_PER_SEC);
+          break;
+        }
+        case 'i': {
+          const s = parseSeconds(val!);
+          if (s === undefined) return usageError(ctx, `bad timing interval: ${val}`);
+          if (s < 0.002 && ctx.proc.uid !== 0) return usageError(ctx, 'cannot flood; minimal interval allowed for user is 2ms');
+          o.interval = Math.round(s * NS_PER_SEC);
+          break;
+        }
+        case 'I':
+          o.iface = val;
+          break;
+        case 's': {
+          const n = Number(val);
+          if (!/^\d+$/.test(val!) || n > 65507) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 65507`);
+          o.size = n;
+          break;
+        }
+        case 't': {
+          const n = Number(val);
+          if (!/^\d+$/.test(val!) || n < 0 || n > 255) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 255`);
+          o.ttl = n;
+          break;
+        }
+        case 'q':
+          o.quiet = true;
+          break;
+        case 'n':
+        case '4':
+        case 'b':
+        case 'D':
+        case 'O':
+        case 'v':
+        case 'U':
+        case 'A':
+        case 'f':
+          break;
+        default:
+          ctx.stderr.write(`ping: invalid option -- '${f}'\n`);
+          return 2;
+      }
+    }
+  }
+  if (o.host === undefined) {
+    ctx.stderr.write('ping: usage error: Destination address required\n');
+    return 1;
+  }
+  return o;
+}
+
+/** iputils' time formatting: 3 decimals below 1 ms … none from 100 ms. */
+function fmtMs(ns: number): string {
+  const us = Math.round(ns / 1000);
+  if (us >= 100000 - 50) return `${Math.floor(us / 1000)}`;
+  if (us >= 10000 - 5) return `${Math.floor(us / 1000)}.${String(Math.floor((us % 1000) / 100))}`;
+  if (us >= 1000) return `${Math.floor(us / 1000)}.${String(Math.floor((us % 1000) / 10)).padStart(2, '0')}`;
+  return `${Math.floor(us / 1000)}.${String(us % 1000).padStart(3, '0')}`;
+}
+
+function fmtUs(us: number): string {
+  return `${Math.floor(us / 1000)}.${String(Math.floor(us % 1000)).padStart(3, '0')}`;
+}
+
+export const ping: Command = async (ctx) => {
+  const parsed = parseArgs(ctx);
+  if (typeof parsed === 'number') return parsed;
+  const o = parsed;
+  const m = ctx.m;
+  const dst = ipv4FromTextAton(o.host!);
+  if (dst === null) {
+    ctx.stderr.write(`ping: ${o.host}: Name or service not known\n`);
+    return 2;
+  }
+  const ns = m.world.netns[ctx.proc.netns];
+  if (!ns) return 2;
+  let oif: number | undefined;
+  let saddr: number | undefined;
+  if (o.iface !== undefined) {
+    const a = ipv4FromTextAton(o.iface);
+    if (a !== null) saddr = a;
+    else {
+      const d = devByName(ns, o.iface);
+      if (!d) {
+        ctx.stderr.write(`ping: SO_BINDTODEVICE ${o.iface}: No such device\n`);
+        return 2;
+      }
+      oif = d.ifindex;
+    }
+  }
+  let route;
+  try {
+    route = ipRouteOutput(ns, dst, { oif, saddr });
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    if (saddr !== undefined && e.errno === 22) {
+      ctx.stderr.write(`ping: bind icmp socket: Cannot assign requested address\n`);
+      return 2;
+    }
+    if (e.errno === 13) {
+      ctx.stderr.write('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n');
+      return 2;
+    }
+    ctx.stderr.write(`ping: connect: ${strError(e.errno)}\n`);
+    return 2;
+  }
+  const src = saddr ?? route.src;
+  const from = o.iface === undefined ? '' : oif !== undefined ? ` from ${ipv4ToText(src)} ${o.iface}:` : ` from ${ipv4ToText(src)} :`;
+  ctx.stdout.write(`PING ${o.host} (${ipv4ToText(dst)})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
+
+  const sock = new RawSocket(m, ctx.proc.netns, IPPROTO_ICMP);
+  if (oif !== undefined) sock.bindDev = oif;
+  const ident = ctx.proc.pid & 0xffff;
+  const ttl = o.ttl || Number.parseInt(ns.sysctl['ipv4/ip_default_ttl'] ?? '64', 10);
+  ctx.proc.handled.add(SIG.SIGINT);
+  ctx.proc.handled.add(SIG.SIGALRM);
+
+  const start = m.now;
+  const sentAt = new Map<number, number>();
+  const rtts: number[] = [];
+  let transmitted = 0;
+  let received = 0;
+  let errors = 0;
+  let dups = 0;
+  let pipe = 0;
+  let lastSend = start;
+  const seen = new Set<number>();
+
+  const send = (): void => {
+    transmitted++;
+    const seq = transmitted & 0xffff;
+    const data = new Uint8Array(o.size);
+    const t = m.now;
+    if (o.size >= 16) {
+      // struct timeval of the send time, as iputils stamps it
+      const sec = Math.floor(t / NS_PER_SEC);
+      const usec = Math.floor((t % NS_PER_SEC) / 1000);
+      new DataView(data.buffer).setUint32(0, sec, true);
+      new DataView(data.buffer).setUint32(8, usec, true);
+    }
+    for (let i = 16; i < o.size; i++) data[i] = i & 0xff;
+    sentAt.set(seq, t);
+    lastSend = t;
+    pipe = Math.max(pipe, transmitted - received - errors);
+    try {
+      m.mutate((k) => {
+        const kns = k.w.netns[ctx.proc.netns]!;
+        const rt = ipRouteOutput(kns, dst, { oif, saddr });
+        const frame = allocIpFrame(8 + o.size);
+        icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data }, frame, ETH_HLEN + IPV4_HLEN);
+        fillIpHeader(k, ctx.proc.netns, frame, { src, dst, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, ctx.proc.netns) });
+        ipOutput(k, ctx.proc.netns, rt, frame);
+      });
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      ctx.stderr.write(`ping: sendmsg: ${strError(e.errno)}\n`);
+      errors++;
+    }
+  };
+
+  const handle = (pkt: Uint8Array, t: number): void => {
+    const hl = ipv4HeaderLen(pkt, 0);
+    const type = pkt[hl]!;
+    if (type === ICMP_ECHOREPLY) {
+      const id = (pkt[hl + 4]! << 8) | pkt[hl + 5]!;
+      if (id !== ident) return;
+      const seq = (pkt[hl + 6]! << 8) | pkt[hl + 7]!;
+      const sent = sentAt.get(seq);
+      if (sent === undefined) return;
+      const rtt = t - sent;
+      const dup = seen.has(seq);
+      if (dup) dups++;
+      else {
+        seen.add(seq);
+        received++;
+        rtts.push(rtt);
+      }
+      if (!o.quiet) {
+        ctx.stdout.write(`${pkt.length - hl} bytes from ${ipv4ToText(ipv4Src(pkt, 0))}: icmp_seq=${seq} ttl=${ipv4Ttl(pkt, 0)} time=${fmtMs(rtt)} ms${dup ? ' (DUP!)' : ''}\n`);
+      }
+      return;
+    }
+    if (type === ICMP_DEST_UNREACH || type === ICMP_TIME_EXCEEDED || type === ICMP_REDIRECT) {
+      // the error quotes our echo request: match its id
+      const inner = hl + 8;
+      if (pkt.length < inner + 28) return;
+      const ihl = ipv4HeaderLen(pkt, inner);
+      if (pkt[inner + 9] !== IPPROTO_ICMP || pkt[inner + ihl] !== ICMP_ECHO) return;
+      const id = (pkt[inner + ihl + 4]! << 8) | pkt[inner + ihl + 5]!;
+      if (id !== ident) return;
+      const seq = (pkt[inner + ihl + 6]! << 8) | pkt[inner + ihl + 7]!;
+      const code = pkt[hl + 1]!;
+      let text: string;
+      if (type === ICMP_DEST_UNREACH) text = UNREACH[code] ?? `Dest Unreachable, Bad Code: ${code}`;
+      else if (type === ICMP_TIME_EXCEEDED) text = code === 0 ? 'Time to live exceeded' : 'Frag reassembly time exceeded';
+      else {
+        const gw = ipv4ToText((pkt[hl + 4]! << 24) | (pkt[hl + 5]! << 16) | (pkt[hl + 6]! << 8) | pkt[hl + 7]!);
+        text = `${code === 1 ? 'Redirect Host' : 'Redirect Network'}(New nexthop: ${gw})`;
+      }
+      if (type !== ICMP_REDIRECT) errors++;
+      if (!o.quiet) ctx.stdout.write(`From ${ipv4ToText(ipv4Src(pkt, 0))} icmp_seq=${seq}${type === ICMP_REDIRECT ? ':' : ''} ${text}\n`);
+    }
+  };
+
+  let interrupted = false;
+  send();
+  let nextSend = start + o.interval;
+  const hardEnd = o.deadline ? start + o.deadline : Infinity;
+  for (;;) {
+    const done = o.count ? received + errors >= o.count && !o.deadline : false;
+    if (done) break;
+    if (o.deadline && o.count && received >= o.count) break;
+    const allSent = o.count > 0 && transmitted >= o.count;
+    let until = allSent ? (o.deadline ? hardEnd : lastSend + o.linger) : nextSend;
+    until = Math.min(until, hardEnd);
+    if (m.now >= until) {
+      if (m.now >= hardEnd) break;
+      if (allSent) break;
+      send();
+      nextSend += o.interval;
+      continue;
+    }
+    const r = await sock.recv(ctx.proc, until - m.now);
+    if (r === 'signal') {
+      const sig = ctx.proc.takeSignal();
+      if (sig === SIG.SIGINT || sig === SIG.SIGALRM) {
+        interrupted = true;
+        break;
+      }
+      sock.close();
+      ctx.proc.pending.unshift(sig!);
+      ctx.proc.checkSignals();
+    }
+    if (r && r !== 'signal') handle(r.data, r.t);
+  }
+  sock.close();
+  void interrupted;
+
+  // finish()
+  const loss = transmitted ? ((transmitted - received) * 100) / transmitted : 0;
+  const lossText = Number.isInteger(loss) ? String(loss) : String(Number(loss.toPrecision(6)));
+  let line = `\n--- ${o.host} ping statistics ---\n${transmitted} packets transmitted, ${received} received`;
+  if (dups) line += `, +${dups} duplicates`;
+  if (errors) line += `, +${errors} errors`;
+  line += `, ${lossText}% packet loss, time ${Math.floor((lastSend - start) / NS_PER_MS)}ms\n`;
+  let tail = '';
+  let comma = '';
+  if (received > 0) {
+    const us = rtts.map((r) => Math.round(r / 1000));
+    const min = Math.min(...us);
+    const max = Math.max(...us);
+    const avg = us.reduce((s, x) => s + x, 0) / us.length;
+    const avg2 = us.reduce((s, x) => s + x * x, 0) / us.length;
+    const mdev = Math.sqrt(Math.max(0, avg2 - avg * avg));
+    tail += `rtt min/avg/max/mdev = ${fmtUs(min)}/${fmtUs(Math.round(avg))}/${fmtUs(max)}/${fmtUs(Math.round(mdev))} ms`;
+    comma = ', ';
+  }
+  if (pipe > 1) tail += `${comma}pipe ${pipe}`;
+  ctx.stdout.write(`${line}${tail}\n`);
+  if (received > 0) return 0;
+  return o.deadline && errors === 0 ? 1 : 1;
+};
