@@ -5,11 +5,14 @@ import { registerNetdevice } from '../kernel/dev.ts';
 import type { DeviceOps } from './ops.ts';
 import { netifRx } from './rx.ts';
 
+/** Virtual time a frame spends going round the loopback. */
+export const LOOPBACK_LATENCY_NS = 5_000;
+
 export const loopbackOps: DeviceOps = {
   xmit(k, nsId, d, frame) {
     d.stats.txPackets++;
     d.stats.txBytes += frame.length;
-    netifRx(k, nsId, d.id, frame, 0);
+    netifRx(k, nsId, d, frame, LOOPBACK_LATENCY_NS);
   },
 };
 

@@ -6,7 +6,7 @@ import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 import { findDevById } from '../kernel/link_watch.ts';
-import { macIsBroadcast, macIsMulticast, macFromText } from '../protocols/wire/addr.ts';
+import { macEqualsText, macIsBroadcast, macIsMulticast } from '../protocols/wire/addr.ts';
 import { brHandleFrame } from './br_input.ts';
 import { arpRcv } from '../protocols/ipv4/arp.ts';
 import { ipRcv } from '../protocols/ipv4/ip_input.ts';
@@ -14,10 +14,12 @@ import { runTaps } from '../capture/taps.ts';
 
 export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost';
 
-/** netif_rx: the frame reaches device `devId` after `delay` ns. */
-export function netifRx(k: Kctx, _nsId: number, devId: number, frame: Uint8Array, delay: number): void {
+/** netif_rx: the frame reaches device `d` (in namespace nsId) after `delay` ns. */
+export function netifRx(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, delay: number): void {
+  const id = d.id;
+  const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(delay, (k2) => {
-    const f = findDevById(k2, devId);
+    const f = findDevById(k2, id, hint);
     if (f) netifReceiveSkb(k2, f.ns, f.dev, frame);
   });
 }
@@ -26,9 +28,7 @@ export function netifRx(k: Kctx, _nsId: number, devId: number, frame: Uint8Array
 export function pktType(d: Device | Draft<Device>, frame: Uint8Array): PktType {
   if (macIsBroadcast(frame, 0)) return 'broadcast';
   if (macIsMulticast(frame, 0)) return 'multicast';
-  const mac = macFromText(d.mac);
-  for (let i = 0; i < 6; i++) if (frame[i] !== mac![i]) return 'otherhost';
-  return 'host';
+  return macEqualsText(frame, 0, d.mac) ? 'host' : 'otherhost';
 }
 
 export function netifReceiveSkb(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {

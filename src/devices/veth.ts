@@ -53,7 +53,7 @@ export const vethOps: DeviceOps = {
     }
     d.stats.txPackets++;
     d.stats.txBytes += frame.length;
-    netifRx(k, p.ns, p.dev.id, frame, VETH_LATENCY_NS);
+    netifRx(k, p.ns, p.dev, frame, VETH_LATENCY_NS);
   },
 };
 

@@ -28,16 +28,22 @@ export function linkwatchInitDev(k: Kctx, nsId: number, d: Draft<Device>): void 
 }
 
 /** linkwatch_fire_event: process the device's event after the current operation. */
-export function linkwatchFireEvent(k: Kctx, _nsId: number, d: Draft<Device>): void {
+export function linkwatchFireEvent(k: Kctx, nsId: number, d: Draft<Device>): void {
   const id = d.id;
+  const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(0, (k2) => {
-    const found = findDevById(k2, id);
+    const found = findDevById(k2, id, hint);
     if (found) linkwatchDoDev(k2, found.ns, found.dev);
   });
 }
 
-/** The device with this identity, wherever it is now (it may have moved namespace meanwhile). */
-export function findDevById(k: Kctx, id: number): { ns: number; dev: Draft<Device> } | undefined {
+/** The device with this identity, wherever it is now (it may have moved namespace meanwhile).
+ *  `hint` is where it was last seen: checked first, so the common case costs no scan. */
+export function findDevById(k: Kctx, id: number, hint?: { ns: number; ifindex: number }): { ns: number; dev: Draft<Device> } | undefined {
+  if (hint) {
+    const d = k.w.netns[hint.ns]?.devs[hint.ifindex];
+    if (d?.id === id) return { ns: hint.ns, dev: d };
+  }
   for (const ns of Object.values(k.w.netns)) {
     for (const dev of Object.values(ns.devs)) if (dev.id === id) return { ns: ns.id, dev };
   }

@@ -104,7 +104,8 @@ export function fillEthHeader(frame: Uint8Array, dst: string, src: string): void
 function armTimer(k: Kctx, nsId: number, n: Draft<Neighbour>, devId: number, delay: number): void {
   const gen = ++n.timerGen;
   const key = neighKey(n.dev, n.ip);
-  k.m.schedule(delay, (k2) => neighTimerHandler(k2, nsId, key, gen, devId));
+  const hint = { ns: nsId, ifindex: n.dev };
+  k.m.schedule(delay, (k2) => neighTimerHandler(k2, nsId, key, gen, devId, hint));
 }
 
 /** neigh_resolve_output: send `frame` (an Ethernet frame whose MACs are still blank) to next hop `ip`. */
@@ -158,10 +159,11 @@ function maxProbes(ns: Netns | Draft<Netns>, dev: string, state: string): number
   return state === 'PROBE' ? u + parm(ns, dev, 'mcast_resolicit') : u + parm(ns, dev, 'mcast_solicit');
 }
 
-function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number): void {
+function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number, hint: { ns: number; ifindex: number }): void {
   const ns = k.w.netns[nsId];
   const n = ns?.neigh[key];
-  const f = findDevById(k, devId);
+  if (!ns || !n || n.timerGen !== gen) return;
+  const f = findDevById(k, devId, hint);
   if (!ns || !n || n.timerGen !== gen || !f) return;
   const d = f.dev;
   const now = k.m.now;

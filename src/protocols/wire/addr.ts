@@ -180,6 +180,15 @@ export function macFromText(text: string): Uint8Array | null {
   return r.ok && r.bytes.length === ETH_ALEN ? r.bytes : null;
 }
 
+/** Do the 6 bytes at buf[off] spell the canonical text `xx:xx:xx:xx:xx:xx`? (no allocation) */
+export function macEqualsText(buf: Uint8Array, off: number, text: string): boolean {
+  if (text.length !== 17) return false;
+  for (let i = 0; i < 6; i++) {
+    if (((digitValue(text[3 * i]) << 4) | digitValue(text[3 * i + 1])) !== buf[off + i]) return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------- IPv4
 
 export function ipv4Read(buf: Uint8Array, off: number): number {
