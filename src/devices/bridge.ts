@@ -25,7 +25,7 @@ export const bridgeOps: DeviceOps = {
 export function defaultBridgeState(): BridgeState {
   return {
     macSet: false,
-    hadPorts: false,
+    bridgeId: '00:00:00:00:00:00',
     ageingTime: 30000,
     stpState: 0,
     forwardDelay: 1500,
@@ -52,7 +52,7 @@ export function brAddBridge(k: Kctx, nsId: number, name: string, opts: { mac?: s
     ifindex: opts.ifindex,
   });
   d.bridge = defaultBridgeState();
-  if (opts.mac) d.bridge.macSet = true;
+  if (opts.mac) brSetMacAddress(k, nsId, d, opts.mac);
   return d;
 }
 
@@ -75,7 +75,22 @@ export function brRecalculateBridgeId(k: Kctx, nsId: number, br: Draft<Device>):
   if (!br.bridge || br.bridge.macSet) return;
   let addr = '00:00:00:00:00:00';
   for (const p of portsOf(k, nsId, br)) if (addr === '00:00:00:00:00:00' || macCmp(p.mac, addr) < 0) addr = p.mac;
+  if (addr !== br.bridge.bridgeId) brStpChangeBridgeId(k, nsId, br, addr);
+}
+
+/** br_stp_change_bridge_id: the device takes the id's MAC, and port states are re-selected
+ *  (which is what takes the carrier of a bridge without forwarding ports). */
+function brStpChangeBridgeId(k: Kctx, nsId: number, br: Draft<Device>, addr: string): void {
+  br.bridge!.bridgeId = addr;
   br.mac = addr;
+  brPortStateSelection(k, nsId, br);
+}
+
+/** br_set_mac_address: a MAC set by the user pins the bridge id. */
+export function brSetMacAddress(k: Kctx, nsId: number, br: Draft<Device>, mac: string): void {
+  br.bridge!.macSet = true;
+  br.addrAssignType = 3;
+  brStpChangeBridgeId(k, nsId, br, mac);
 }
 
 /** br_port_state_selection: the bridge has carrier iff some port forwards. */
@@ -118,11 +133,9 @@ export function brAddIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Devic
   p.master = br.ifindex;
   p.port = { state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
   p.promiscuity++;
-  br.bridge!.hadPorts = true;
   br.bridge!.fdb[`${p.mac}/0`] = { mac: p.mac, port: p.ifindex, local: true, static: false, updated: k.m.now, used: k.m.now };
   brRecalculateBridgeId(k, nsId, br);
   if (p.up && operUp(p) && br.up) brStpEnablePort(k, nsId, br, p);
-  else brPortStateSelection(k, nsId, br);
 }
 
 /** br_del_if */

@@ -10,6 +10,7 @@ import { addDevSysctls, removeDevSysctls, renameDevSysctls } from './sysctl.ts';
 import { linkwatchFireEvent, linkwatchInitDev } from './link_watch.ts';
 import { netdevNotify } from './notifier.ts';
 import { deviceOps } from '../devices/ops.ts';
+import { brSetMacAddress } from '../devices/bridge.ts';
 
 export const IFF = {
   UP: 0x1,
@@ -182,6 +183,25 @@ export function netifCarrierOff(k: Kctx, nsId: number, d: Draft<Device>): void {
   if (!d.carrier) return;
   d.carrier = false;
   linkwatchFireEvent(k, nsId, d);
+}
+
+/** dev_set_mac_address: NET_ADDR_SET from now on; a bridge pins its id, a port's bridge recalculates. */
+export function devSetMacAddress(k: Kctx, nsId: number, d: Draft<Device>, mac: string): void {
+  if (d.kind === 'loopback') throw kerr('EOPNOTSUPP');
+  if (d.kind === 'bridge') {
+    brSetMacAddress(k, nsId, d, mac);
+  } else {
+    d.mac = mac;
+    d.addrAssignType = 3;
+  }
+  netdevNotify(k, nsId, d, 'CHANGEADDR');
+}
+
+/** dev_set_mtu: within the device's limits, with the kernel's extack messages. */
+export function devSetMtu(_k: Kctx, _nsId: number, d: Draft<Device>, mtu: number): void {
+  if (mtu < d.minMtu) throw kerr('EINVAL', 'mtu less than device minimum');
+  if (mtu > d.maxMtu) throw kerr('EINVAL', 'mtu greater than device maximum');
+  d.mtu = mtu;
 }
 
 /** dev_change_name */

@@ -50,8 +50,8 @@ export interface Inet6Addr {
 export interface BridgeState {
   /** user-set MAC (`ip link set br0 address`): then the port MACs no longer decide it */
   macSet: boolean;
-  /** has had a port at some time (brctl shows 8000.000000000000 until then) */
-  hadPorts: boolean;
+  /** the MAC part of the bridge id: zero until the first port (or a set MAC) decides it */
+  bridgeId: string;
   ageingTime: number; // centiseconds, as the kernel's netlink attribute
   stpState: number;
   forwardDelay: number; // centiseconds

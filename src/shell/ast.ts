@@ -26,7 +26,7 @@ export type WordPart =
   | { k: 'dq'; parts: WordPart[]; dollar: boolean }
   | ParamExp
   | { k: 'cmd'; stmts: Stmt[]; backquotes: boolean; line: number }
-  | { k: 'arith'; x: Arith | null }
+  | { k: 'arith'; x: Arith | null; text: string }
   | { k: 'proc'; op: string; stmts: Stmt[] }
   | { k: 'extglob'; op: string; pattern: string }
   | { k: 'brace'; seq: boolean; elems: Word[] };
@@ -110,7 +110,7 @@ export type Cmd =
   | { t: 'subshell'; stmts: Stmt[] }
   | { t: 'func'; name: string; body: Stmt }
   | { t: 'test'; x: TestExpr; line: number }
-  | { t: 'arith'; x: Arith | null; line: number }
+  | { t: 'arith'; x: Arith | null; line: number; text: string }
   | { t: 'let'; exprs: Arith[]; line: number }
   | { t: 'decl'; variant: string; args: Assign[]; line: number }
   | { t: 'time'; stmt: Stmt | null; posix: boolean }
@@ -183,6 +183,17 @@ class Converter {
   private bytes: Uint8Array | undefined;
   constructor(private src: string) {}
 
+  /** source text of a node (for messages that quote an expression) */
+  textOf(n: GoNode): string {
+    if (!n) return '';
+    try {
+      this.bytes ??= new TextEncoder().encode(this.src);
+      return new TextDecoder().decode(this.bytes.subarray(n.Pos().Offset() as number, n.End().Offset() as number));
+    } catch {
+      return '';
+    }
+  }
+
   stmts(list: GoNode): Stmt[] {
     if (!list) return [];
     const out: Stmt[] = [];
@@ -198,16 +209,7 @@ class Converter {
       redirs: ((s.Redirs ?? []) as GoNode[]).map((r) => this.redir(r)),
       line: line(s),
     };
-    if (st.bg) {
-      try {
-        const a = s.Pos().Offset() as number;
-        const b = s.End().Offset() as number;
-        this.bytes ??= new TextEncoder().encode(this.src);
-        st.text = new TextDecoder().decode(this.bytes.subarray(a, b));
-      } catch {
-        /* no text */
-      }
-    }
+    if (st.bg) st.text = this.textOf(s);
     return st;
   }
 
@@ -283,7 +285,7 @@ class Converter {
       case 'TestClause':
         return { t: 'test', x: this.test(c.X), line: line(c) };
       case 'ArithmCmd':
-        return { t: 'arith', x: c.X ? this.arith(c.X) : null, line: line(c) };
+        return { t: 'arith', x: c.X ? this.arith(c.X) : null, line: line(c), text: this.textOf(c.X) };
       case 'LetClause':
         return { t: 'let', exprs: ((c.Exprs ?? []) as GoNode[]).map((x) => this.arith(x)), line: line(c) };
       case 'DeclClause':
@@ -355,7 +357,7 @@ class Converter {
       case 'CmdSubst':
         return { k: 'cmd', stmts: this.stmts(p.Stmts), backquotes: !!p.Backquotes, line: line(p) };
       case 'ArithmExp':
-        return { k: 'arith', x: p.X ? this.arith(p.X) : null };
+        return { k: 'arith', x: p.X ? this.arith(p.X) : null, text: this.textOf(p.X) };
       case 'ProcSubst':
         return { k: 'proc', op: tok(p.Op), stmts: this.stmts(p.Stmts) };
       case 'ExtGlob':

@@ -220,9 +220,11 @@ export class Vfs {
   ) {
     const t = this.nowMs();
     this.root = new MemDir(0o755, t);
-    for (const d of ['bin', 'etc', 'home', 'root', 'run', 'usr', 'usr/bin', 'usr/sbin', 'var', 'var/tmp', 'var/log', 'dev', 'opt', 'srv']) {
-      this.mkdirSync(d.startsWith('/') ? d : `/${d}`, true);
+    for (const d of ['etc', 'home', 'root', 'run', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/local/bin', 'usr/local/sbin', 'var/tmp', 'var/log', 'var/lib', 'dev', 'opt', 'srv', 'mnt']) {
+      this.mkdirSync(`/${d}`, true);
     }
+    // Debian's merged /usr
+    for (const d of ['bin', 'sbin', 'lib']) this.root.entries.set(d, new MemLink(`usr/${d}`, t));
     (this.lookupMem('/root') as MemDir).mode = 0o700;
     const tmp = new MemDir(0o1777, t);
     this.root.entries.set('tmp', tmp);

@@ -1,0 +1,314 @@
+// What the shell needs from "the operating system", one per Machine: the filesystem, the
+// programs on $PATH (nsemu's userland, the shell's own tools, just-bash's text tools), each
+// process's working directory, and fork+exec of programs as child Processes with their own
+// descriptors, namespace and uid.
+import { Killed, type Machine, type Process } from '../kernel/machine.ts';
+import type { KernelFiles } from '../kernel/files.ts';
+import { nextRandom } from '../kernel/rng.ts';
+import type { Command, CommandContext, Input, Output, SpawnOptions } from '../userland/command.ts';
+import { Fd, FdError, InFd, Interrupted, inputOf, outputOf, NullFd } from './streams.ts';
+import { FsError, normPath, toText, Vfs, type FileData } from './vfs.ts';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Programs Debian installs in sbin (so `which ip` says /usr/sbin/ip as on the real machine). */
+const SBIN = new Set([
+  'ip', 'ethtool', 'iptables', 'ip6tables', 'iptables-save', 'iptables-restore', 'ip6tables-save', 'ip6tables-restore',
+  'iptables-legacy', 'iptables-nft', 'ebtables', 'arptables', 'nft', 'brctl', 'bridge', 'sysctl', 'ifconfig', 'route', 'arp',
+  'tc', 'devlink', 'rtmon', 'conntrack', 'ovs-vswitchd', 'ovsdb-server', 'ipmaddr', 'iptunnel', 'nameif', 'mii-tool',
+  'xtables-nft-multi', 'dhclient', 'ifup', 'ifdown', 'rtacct', 'genl', 'bridge-utils',
+]);
+
+const MARKER = '#!nsemu-program ';
+
+/** A program found on the PATH: the command to run and its path. */
+export interface Found {
+  cmd: Command;
+  path: string;
+  /** a script run by an interpreter: argv becomes [interp, path, ...args] */
+  interp?: string;
+}
+
+export interface ProgOpts {
+  env: Record<string, string>;
+  /** descriptors of the new process (index = fd number); taken with a new reference */
+  fds: (Fd | undefined)[];
+  netns?: number;
+  uid?: number;
+  gid?: number;
+  cwd?: string;
+}
+
+/** The message printed for an uncaught write error of a program ("cat: write error: ..."). */
+export function errReason(e: unknown): string | undefined {
+  if (e instanceof FsError) return e.reason;
+  if (e instanceof FdError) return e.message;
+  return undefined;
+}
+
+/** Adapter: a foreign Output (given to ctx.run by a tool) as a descriptor. */
+class OutputFd extends Fd {
+  readonly kind = 'foreign';
+  constructor(private out: Output) {
+    super();
+  }
+  override get writable(): boolean {
+    return true;
+  }
+  override write(data: FileData): void {
+    this.out.write(data);
+  }
+}
+
+/** Adapter: a foreign Input as a descriptor. */
+class InputFd extends InFd {
+  readonly kind = 'foreign';
+  constructor(private inp: Input) {
+    super();
+  }
+  protected source(): Promise<string | null> {
+    return this.inp.read();
+  }
+}
+
+export class System {
+  readonly vfs: Vfs;
+  readonly programs = new Map<string, Command>();
+  private readonly cwds = new WeakMap<Process, string>();
+  private readonly inFds = new WeakMap<Input, Fd>();
+  private readonly outFds = new WeakMap<Output, Fd>();
+  private rng: number;
+  /** /dev/fd/N paths of live process substitutions */
+  readonly procSubst = new Map<string, Fd>();
+  private procSubstNext = 63;
+
+  constructor(
+    readonly m: Machine,
+    readonly files: KernelFiles,
+    programs: Record<string, Command>,
+  ) {
+    this.vfs = new Vfs(m, files);
+    this.rng = (m.world.seed ^ 0x5eed5) >>> 0;
+    for (const [name, cmd] of Object.entries(programs)) this.addProgram(name, cmd);
+    m.side.set('nsemu.shell.system', this);
+  }
+
+  static of(m: Machine): System {
+    const s = m.side.get('nsemu.shell.system');
+    if (!(s instanceof System)) throw new Error('this machine has no shell system');
+    return s;
+  }
+
+  static maybe(m: Machine): System | undefined {
+    const s = m.side.get('nsemu.shell.system');
+    return s instanceof System ? s : undefined;
+  }
+
+  addProgram(name: string, cmd: Command): void {
+    this.programs.set(name, cmd);
+    const dir = SBIN.has(name) ? '/usr/sbin' : '/usr/bin';
+    const root = { pid: 0, netns: 0, uid: 0, gid: 0 } as unknown as Process;
+    this.vfs.writeFile(root, `${dir}/${name}`, `${MARKER}${name}\n`);
+    this.vfs.chmod(root, `${dir}/${name}`, 0o755);
+  }
+
+  /** A deterministic pseudo-random number in [0,1) (mktemp names, $RANDOM): not the World's RNG. */
+  random(): number {
+    const [v, s] = nextRandom(this.rng);
+    this.rng = s;
+    return v;
+  }
+
+  newProcSubstPath(fd: Fd): string {
+    const path = `/dev/fd/${this.procSubstNext++}`;
+    this.procSubst.set(path, fd);
+    return path;
+  }
+
+  cwd(p: Process): string {
+    let q: Process | undefined = p;
+    while (q) {
+      const c = this.cwds.get(q);
+      if (c) return c;
+      q = this.m.procs.get(q.ppid);
+    }
+    return '/root';
+  }
+
+  setCwd(p: Process, dir: string): void {
+    this.cwds.set(p, dir);
+  }
+
+  /** Look a command name up as execve(2) via $PATH would. */
+  find(name: string, caller: Process, pathVar: string = DEFAULT_PATH, cwd = '/'): Found | undefined {
+    if (name === '') return undefined;
+    if (name.includes('/')) return this.fileProgram(normPath(cwd, name), caller);
+    for (const dir of pathVar.split(':')) {
+      const f = this.fileProgram(normPath(cwd, `${dir || '.'}/${name}`), caller);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  private fileProgram(path: string, caller: Process): Found | undefined {
+    const n = this.vfs.tryGet(caller, path);
+    if (!n || n.type !== 'file' || !(n.mode & 0o111)) return undefined;
+    let text = '';
+    try {
+      text = toText(this.vfs.readFile(caller, path));
+    } catch {
+      return undefined;
+    }
+    if (text.startsWith(MARKER)) {
+      const cmd = this.programs.get(text.slice(MARKER.length).trim());
+      return cmd ? { cmd, path } : undefined;
+    }
+    // a script: #!/bin/sh runs in sh, anything else in bash
+    const first = text.split('\n', 1)[0] ?? '';
+    const interp = /^#!\s*\S*\/(sh|dash)\b/.test(first) ? 'sh' : 'bash';
+    const cmd = this.programs.get(interp);
+    return cmd ? { cmd, path, interp } : undefined;
+  }
+
+  /** Is there a program (or builtin with a program twin) of this name? */
+  has(name: string): boolean {
+    return this.programs.has(name) || (name.includes('/') && !!this.find(name, { pid: 0, netns: 0, uid: 0, gid: 0 } as unknown as Process));
+  }
+
+  // ---- descriptors seen by programs ----------------------------------------------------------
+
+  input(fd: Fd | undefined, p: Process): Input {
+    const i = inputOf(fd, p);
+    if (fd) this.inFds.set(i, fd);
+    return i;
+  }
+
+  output(fd: Fd | undefined): Output {
+    const o = outputOf(fd);
+    if (fd) this.outFds.set(o, fd);
+    return o;
+  }
+
+  /** The descriptor behind an Input/Output a program was given (or an adapter for foreign ones). */
+  fdOfInput(i: Input): Fd {
+    return this.inFds.get(i) ?? new InputFd(i);
+  }
+  fdOfOutput(o: Output): Fd {
+    return this.outFds.get(o) ?? new OutputFd(o);
+  }
+
+  // ---- processes -------------------------------------------------------------------------------
+
+  /** fork+exec: start argv[0] (resolved with env.PATH) as a child of parent. */
+  spawn(parent: Process, argv: string[], opts: ProgOpts, found?: Found): Process {
+    const cwd = opts.cwd ?? this.cwd(parent);
+    const f = found ?? this.find(argv[0] ?? '', parent, opts.env.PATH ?? DEFAULT_PATH, cwd);
+    const fds = opts.fds.map((fd) => fd?.ref());
+    const name = argv[0] ?? '';
+    const init: { parent: Process; comm: string; netns?: number; uid?: number; gid?: number } = {
+      parent,
+      comm: basename(f?.interp ?? name),
+    };
+    if (opts.netns !== undefined) init.netns = opts.netns;
+    if (opts.uid !== undefined) init.uid = opts.uid;
+    if (opts.gid !== undefined) init.gid = opts.gid;
+    const child = this.m.spawn(init, async (p) => {
+      try {
+        if (!f) {
+          writeSafe(fds[2], `bash: ${name}: command not found\n`);
+          return 127;
+        }
+        return await this.exec(p, argv, opts.env, fds, cwd, f);
+      } finally {
+        for (const fd of fds) fd?.unref();
+      }
+    });
+    this.cwds.set(child, cwd);
+    return child;
+  }
+
+  /** Run a program in process p itself (execve): returns its exit status. fds are not released. */
+  async exec(p: Process, argv: string[], env: Record<string, string>, fds: (Fd | undefined)[], cwd: string, found: Found): Promise<number> {
+    this.cwds.set(p, cwd);
+    const args = found.interp ? [found.interp, found.path, ...argv.slice(1)] : argv;
+    p.comm = basename(found.interp ?? args[0] ?? '').slice(0, 15);
+    const ctx = this.context(p, args, env, fds);
+    try {
+      return await found.cmd(ctx);
+    } catch (e) {
+      if (e instanceof Killed) throw e;
+      if (e instanceof Interrupted) {
+        p.checkSignals();
+        return 128 + (p.pending[0] ?? 2);
+      }
+      const reason = errReason(e);
+      if (reason !== undefined) {
+        writeSafe(fds[2], `${basename(args[0] ?? '')}: write error: ${reason}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  }
+
+  /** Wait for a child in the way a program that exec'd it would: signals go to the child. */
+  async waitChild(parent: Process, child: Process): Promise<number> {
+    for (;;) {
+      const r = await this.m.waitExit(parent, child);
+      if (r !== 'signal') return r;
+      if (parent.pending.includes(9)) {
+        this.m.kill(child, 9);
+        parent.checkSignals();
+      }
+      for (let s = parent.takeSignal(); s !== undefined; s = parent.takeSignal()) this.m.kill(child, s);
+    }
+  }
+
+  /** The CommandContext of a program running in p. */
+  context(p: Process, argv: string[], env: Record<string, string>, fds: (Fd | undefined)[]): CommandContext {
+    const sys = this;
+    const abs = (path: string): string => normPath(sys.cwd(p), path);
+    const childOpts = (o: SpawnOptions = {}): ProgOpts => {
+      const cfds = [...fds];
+      cfds[0] = o.stdin ? sys.fdOfInput(o.stdin) : fds[0];
+      cfds[1] = o.stdout ? sys.fdOfOutput(o.stdout) : fds[1];
+      cfds[2] = o.stderr ? sys.fdOfOutput(o.stderr) : fds[2];
+      const po: ProgOpts = { env: o.env ?? env, fds: cfds, cwd: sys.cwd(p) };
+      if (o.netns !== undefined) po.netns = o.netns;
+      if (o.uid !== undefined) po.uid = o.uid;
+      if (o.gid !== undefined) po.gid = o.gid;
+      return po;
+    };
+    return {
+      argv,
+      env,
+      stdin: this.input(fds[0], p),
+      stdout: this.output(fds[1]),
+      stderr: this.output(fds[2]),
+      proc: p,
+      m: this.m,
+      has: (name) => sys.has(name),
+      run: async (args, o) => sys.waitChild(p, sys.spawn(p, args, childOpts(o))),
+      spawn: (args, o) => sys.spawn(p, args, childOpts(o)),
+      readFile: async (path) => sys.vfs.readText(p, abs(path)),
+      writeFile: async (path, data, append) => sys.vfs.writeFile(p, abs(path), data, !!append),
+      fileExists: async (path) => sys.vfs.exists(p, abs(path)),
+    };
+  }
+}
+
+export function basename(s: string): string {
+  const t = s.replace(/\/+$/, '');
+  const i = t.lastIndexOf('/');
+  return i >= 0 ? t.slice(i + 1) : t;
+}
+
+/** Write to a descriptor, ignoring failures (diagnostics to a closed stderr). */
+export function writeSafe(fd: Fd | undefined, s: string): void {
+  try {
+    fd?.write(s);
+  } catch {
+    /* nowhere to report it */
+  }
+}
+
+export { NullFd };
