@@ -5,7 +5,8 @@ import type { Command, CommandContext } from './command.ts';
 import { NS_PER_MS, NS_PER_SEC, SIG } from '../kernel/machine.ts';
 import { KernelError, strError } from '../kernel/errors.ts';
 import { devByName } from '../kernel/dev.ts';
-import { ipv4FromTextAton, ipv4ToText } from '../protocols/wire/addr.ts';
+import { ipv4FromTextAton, ipv4ToText, ipv6FromText, ipv6ToText } from '../protocols/wire/addr.ts';
+import { LOOPBACK_LATENCY_NS } from '../devices/loopback.ts';
 import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
 import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
@@ -21,6 +22,7 @@ interface Opts {
   size: number;
   ttl: number;
   quiet: boolean;
+  broadcast: boolean;
   iface?: string;
   host?: string;
 }
@@ -50,7 +52,7 @@ function parseSeconds(v: string): number | undefined {
 }
 
 function parseArgs(ctx: CommandContext): Opts | number {
-  const o: Opts = { count: 0, interval: NS_PER_SEC, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false };
+  const o: Opts = { count: 0, interval: NS_PER_SEC, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false, broadcast: false };
   const args = ctx.argv.slice(1);
   const withArg = new Set(['c', 'W', 'w', 'i', 'I', 's', 't', 'l', 'p', 'Q', 'M', 'm', 'T', 'F', 'S']);
   for (let i = 0; i < args.length; i++) {
@@ -119,9 +121,11 @@ function parseArgs(ctx: CommandContext): Opts | number {
         case 'q':
           o.quiet = true;
           break;
+        case 'b':
+          o.broadcast = true;
+          break;
         case 'n':
         case '4':
-        case 'b':
         case 'D':
         case 'O':
         case 'v':
@@ -160,11 +164,15 @@ export const ping: Command = async (ctx) => {
   if (typeof parsed === 'number') return parsed;
   const o = parsed;
   const m = ctx.m;
-  const dst = ipv4FromTextAton(o.host!);
+  if (o.host!.includes(':')) return ping6(ctx, o);
+  let dst = ipv4FromTextAton(o.host!);
   if (dst === null) {
     ctx.stderr.write(`ping: ${o.host}: Name or service not known\n`);
     return 2;
   }
+  // connect() to INADDR_ANY means the loopback address (ip_route_output_key_hash_rcu)
+  if (dst === 0) dst = 0x7f000001;
+  const target = dst;
   const ns = m.world.netns[ctx.proc.netns];
   if (!ns) return 2;
   let oif: number | undefined;
@@ -197,6 +205,13 @@ export const ping: Command = async (ctx) => {
     ctx.stderr.write(`ping: connect: ${strError(e.errno)}\n`);
     return 2;
   }
+  // a broadcast destination needs SO_BROADCAST (-b); without it connect() fails with EACCES
+  if (route.type === 'broadcast' && !o.broadcast) {
+    ctx.stderr.write('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n');
+    return 2;
+  }
+  if (route.type === 'broadcast') ctx.stderr.write('WARNING: pinging broadcast address\n');
+  const timing = o.size >= 16;
   const src = saddr ?? route.src;
   const from = o.iface === undefined ? '' : oif !== undefined ? ` from ${ipv4ToText(src)} ${o.iface}:` : ` from ${ipv4ToText(src)} :`;
   ctx.stdout.write(`PING ${o.host} (${ipv4ToText(dst)})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
@@ -238,10 +253,10 @@ export const ping: Command = async (ctx) => {
     try {
       m.mutate((k) => {
         const kns = k.w.netns[ctx.proc.netns]!;
-        const rt = ipRouteOutput(kns, dst, { oif, saddr });
+        const rt = ipRouteOutput(kns, target, { oif, saddr });
         const frame = allocIpFrame(8 + o.size);
         icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data }, frame, ETH_HLEN + IPV4_HLEN);
-        fillIpHeader(k, ctx.proc.netns, frame, { src, dst, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, ctx.proc.netns) });
+        fillIpHeader(k, ctx.proc.netns, frame, { src, dst: target, protocol: IPPROTO_ICMP, ttl, df: route.type !== 'broadcast', id: nextIpId(k, ctx.proc.netns) });
         ipOutput(k, ctx.proc.netns, rt, frame);
       });
     } catch (e) {
@@ -269,7 +284,8 @@ export const ping: Command = async (ctx) => {
         rtts.push(rtt);
       }
       if (!o.quiet) {
-        ctx.stdout.write(`${pkt.length - hl} bytes from ${ipv4ToText(ipv4Src(pkt, 0))}: icmp_seq=${seq} ttl=${ipv4Ttl(pkt, 0)} time=${fmtMs(rtt)} ms${dup ? ' (DUP!)' : ''}\n`);
+        const time = timing ? ` time=${fmtMs(rtt)} ms` : '';
+        ctx.stdout.write(`${pkt.length - hl} bytes from ${ipv4ToText(ipv4Src(pkt, 0))}: icmp_seq=${seq} ttl=${ipv4Ttl(pkt, 0)}${time}${dup ? ' (DUP!)' : ''}\n`);
       }
       return;
     }
@@ -295,7 +311,6 @@ export const ping: Command = async (ctx) => {
     }
   };
 
-  let interrupted = false;
   send();
   let nextSend = start + o.interval;
   const hardEnd = o.deadline ? start + o.deadline : Infinity;
@@ -317,7 +332,6 @@ export const ping: Command = async (ctx) => {
     if (r === 'signal') {
       const sig = ctx.proc.takeSignal();
       if (sig === SIG.SIGINT || sig === SIG.SIGALRM) {
-        interrupted = true;
         break;
       }
       sock.close();
@@ -327,18 +341,32 @@ export const ping: Command = async (ctx) => {
     if (r && r !== 'signal') handle(r.data, r.t);
   }
   sock.close();
-  void interrupted;
 
-  // finish()
+  return finish(ctx, o, { transmitted, received, errors, dups, pipe, rtts: timing ? rtts : [], elapsed: lastSend - start });
+};
+
+interface Stats {
+  transmitted: number;
+  received: number;
+  errors: number;
+  dups: number;
+  pipe: number;
+  rtts: number[];
+  elapsed: number;
+}
+
+/** iputils finish(): the statistics and the exit status. */
+function finish(ctx: CommandContext, o: Opts, st: Stats): number {
+  const { transmitted, received, errors, dups, pipe, rtts } = st;
   const loss = transmitted ? ((transmitted - received) * 100) / transmitted : 0;
   const lossText = Number.isInteger(loss) ? String(loss) : String(Number(loss.toPrecision(6)));
   let line = `\n--- ${o.host} ping statistics ---\n${transmitted} packets transmitted, ${received} received`;
   if (dups) line += `, +${dups} duplicates`;
   if (errors) line += `, +${errors} errors`;
-  line += `, ${lossText}% packet loss, time ${Math.floor((lastSend - start) / NS_PER_MS)}ms\n`;
+  line += `, ${lossText}% packet loss, time ${Math.floor(st.elapsed / NS_PER_MS)}ms\n`;
   let tail = '';
   let comma = '';
-  if (received > 0) {
+  if (rtts.length > 0) {
     const us = rtts.map((r) => Math.round(r / 1000));
     const min = Math.min(...us);
     const max = Math.max(...us);
@@ -350,6 +378,53 @@ export const ping: Command = async (ctx) => {
   }
   if (pipe > 1) tail += `${comma}pipe ${pipe}`;
   ctx.stdout.write(`${line}${tail}\n`);
-  if (received > 0) return 0;
-  return o.deadline && errors === 0 ? 1 : 1;
-};
+  return received > 0 ? 0 : 1;
+}
+
+/**
+ * IPv6 echo, as far as nsemu has IPv6: only to the namespace's own addresses (::1 and the
+ * addresses of up devices), answered at once through lo; anything else has no route.
+ */
+async function ping6(ctx: CommandContext, o: Opts): Promise<number> {
+  const m = ctx.m;
+  const ns = m.world.netns[ctx.proc.netns];
+  const addr = ipv6FromText(o.host!);
+  if (!ns || !addr) {
+    ctx.stderr.write(`ping: ${o.host}: Name or service not known\n`);
+    return 2;
+  }
+  const text = ipv6ToText(addr);
+  const lo = Object.values(ns.devs).find((d) => d.kind === 'loopback');
+  const local = Object.values(ns.devs).some((d) => d.up && d.addrs6.some((a) => a.address === text));
+  if (!local) {
+    const anyAddr = Object.values(ns.devs).some((d) => d.addrs6.length > 0);
+    ctx.stderr.write(`ping: connect: ${anyAddr ? 'Network is unreachable' : 'Cannot assign requested address'}\n`);
+    return 2;
+  }
+  ctx.stdout.write(`PING ${o.host}(${text}) ${o.size} data bytes\n`);
+  const count = o.count || Infinity;
+  const rtts: number[] = [];
+  const start = m.now;
+  let lastSend = start;
+  let n = 0;
+  ctx.proc.handled.add(SIG.SIGINT);
+  while (n < count) {
+    n++;
+    lastSend = m.now;
+    if (lo?.up) {
+      rtts.push(LOCAL_RTT_NS);
+      if (!o.quiet) ctx.stdout.write(`${o.size + 8} bytes from ${text}: icmp_seq=${n} ttl=64${o.size >= 16 ? ` time=${fmtMs(LOCAL_RTT_NS)} ms` : ''}\n`);
+    }
+    if (n >= count) break;
+    const r = await m.sleep(ctx.proc, o.interval);
+    if (r === 'signal') {
+      if (ctx.proc.takeSignal() === SIG.SIGINT) break;
+      ctx.proc.checkSignals();
+    }
+  }
+  if (!lo?.up && o.linger) await m.sleep(ctx.proc, o.linger);
+  return finish(ctx, o, { transmitted: n, received: rtts.length, errors: 0, dups: 0, pipe: 0, rtts: o.size >= 16 ? rtts : [], elapsed: lastSend - start });
+}
+
+/** Round trip of an echo through lo (two loopback crossings). */
+const LOCAL_RTT_NS = 2 * LOOPBACK_LATENCY_NS;

@@ -5,7 +5,7 @@ import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
 import { ipv4Emit, IPV4_HLEN } from '../wire/ipv4.ts';
-import { fillEthHeader, devQueueXmit, neighOutput } from '../neighbour.ts';
+import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour.ts';
 import type { OutRoute } from './route.ts';
 
 /** A frame with room for the Ethernet header, the IPv4 header and `payloadLen` bytes. */
@@ -62,6 +62,9 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array)
   const d = ns.devs[rt.dev];
   if (!d) return;
   if (d.kind === 'loopback') {
+    // __ipv4_neigh_lookup_noref keys loopback neighbours by 0.0.0.0: one NOARP entry appears
+    const key = neighKey(d.ifindex, 0);
+    if (!ns.neigh[key]) ns.neigh[key] = { ip: 0, dev: d.ifindex, lladdr: '00:00:00:00:00:00', state: 'NOARP', probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 };
     fillEthHeader(frame, '00:00:00:00:00:00', '00:00:00:00:00:00');
     devQueueXmit(k, nsId, d, frame);
     return;
