@@ -126,17 +126,25 @@ export function fibCheckNh(ns: Draft<Netns>, r: Route): void {
   if (!d.up) throw kerr('ENETDOWN', 'Device for nexthop is not up');
 }
 
+/** fib_check_nh_v4_gw's lookup: the route's own table first, else (no match there) the full
+ *  lookup, local then main — nexthops may well live in main while the route goes elsewhere. */
 function lookupForGateway(ns: Draft<Netns>, gw: number, table: number): FibResult | undefined {
-  const t = table === RT_TABLE.local ? RT_TABLE.main : table;
-  let best: Route | undefined;
-  for (const tab of [RT_TABLE.local, t]) {
+  const scan = (tab: number): Route | undefined => {
+    let best: Route | undefined;
     for (const r of ns.routes as Route[]) {
       if (r.table !== tab || !inPrefix(gw, r.dst, r.dstLen)) continue;
-      if (tab === RT_TABLE.local && r.type !== 'local') continue;
       if (best && r.dstLen <= best.dstLen) continue;
       best = r;
     }
-    if (best) return { route: best, type: best.type };
+    return best;
+  };
+  if (table !== RT_TABLE.main && table !== RT_TABLE.local) {
+    const r = scan(table);
+    if (r) return { route: r, type: r.type };
+  }
+  for (const tab of [RT_TABLE.local, RT_TABLE.main]) {
+    const r = scan(tab);
+    if (r) return { route: r, type: r.type };
   }
   return undefined;
 }

@@ -40,11 +40,15 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
     if (!r || r.type !== 'local') throw kerr('EINVAL');
   }
   if (ipv4IsLbcast(dst) || ipv4IsMulticast(dst)) {
-    if (!oifDev) {
-      if (ipv4IsLbcast(dst)) throw kerr('ENETUNREACH');
+    // __mkroute_output: the device comes from the oif or the normal lookup; the type is forced
+    const type: RouteType = ipv4IsLbcast(dst) ? 'broadcast' : 'multicast';
+    let dev = oifDev;
+    if (!dev) {
+      const res = fibLookup(ns, dst);
+      dev = res?.route.dev !== undefined ? ns.devs[res.route.dev] : undefined;
+      if (!dev) throw kerr('ENETUNREACH');
     }
-    const dev = oifDev ?? undefined;
-    if (dev) return { type: ipv4IsLbcast(dst) ? 'broadcast' : 'multicast', dev: dev.ifindex, nexthop: dst, src: opts.saddr || selectSrc(ns, dev, 0, RT_SCOPE.link) };
+    return { type, dev: dev.ifindex, nexthop: dst, src: opts.saddr || selectSrc(ns, dev, 0, RT_SCOPE.link) };
   }
   if (ipv4IsZeronet(dst) && dst === 0) {
     // connect to 0.0.0.0 means this host
