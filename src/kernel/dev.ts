@@ -36,7 +36,9 @@ export const IFNAMSIZ = 16;
 
 /** dev->flags (sysfs `flags`), or with `withRunning` what dev_get_flags reports to ip. */
 export function devFlags(d: Device, withRunning: boolean): number {
-  let f = d.kind === 'loopback' ? IFF.LOOPBACK : IFF.BROADCAST | IFF.MULTICAST;
+  let f = d.kind === 'loopback' ? IFF.LOOPBACK : IFF.BROADCAST;
+  if (d.multicast) f |= IFF.MULTICAST;
+  if (d.noarp) f |= IFF.NOARP;
   if (d.up) f |= IFF.UP;
   if (d.promiscuity > 0) f |= IFF.PROMISC;
   if (d.allmulti > 0) f |= IFF.ALLMULTI;
@@ -129,6 +131,8 @@ export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<D
     group: 0,
     promiscuity: 0,
     allmulti: 0,
+    noarp: nd.kind === 'loopback',
+    multicast: nd.kind !== 'loopback',
     addrs: [],
     addrs6: [],
     addrgenmode: 'eui64',
@@ -208,7 +212,7 @@ export function devSetMtu(_k: Kctx, _nsId: number, d: Draft<Device>, mtu: number
 export function devChangeName(k: Kctx, nsId: number, d: Draft<Device>, name: string): void {
   if (name === d.name) return;
   const ns = getNs(k.w, nsId);
-  if (d.up) throw kerr('EBUSY');
+  // since 6.x a running device may be renamed too
   if (devByName(ns, name)) throw kerr('EEXIST');
   const old = d.name;
   renameDevSysctls(ns, old, name);

@@ -197,6 +197,11 @@ export function sysctlList(w: World, netns: number, dir: string): string[] | und
   return [...names].sort();
 }
 
+/** proc_dointvec_minmax limits of the keys that have them. */
+const RANGES: Record<string, [number, number]> = {
+  'ipv4/ip_default_ttl': [1, 255],
+};
+
 const MULTI = new Set(['ipv4/ip_local_port_range', 'ipv4/ping_group_range']);
 
 /** Write a sysctl (proc_dointvec semantics: leading integer, else EINVAL). */
@@ -212,7 +217,10 @@ export function sysctlWrite(k: Kctx, netns: number, path: string, value: string,
     v = parts.join('\t');
   } else {
     if (!/^-?\d+$/.test(text)) throw kerr('EINVAL');
-    v = String(Number.parseInt(text, 10));
+    const n = Number.parseInt(text, 10);
+    const range = RANGES[path];
+    if (range && (n < range[0] || n > range[1])) throw kerr('EINVAL');
+    v = String(n);
   }
   const m = /^ipv4\/conf\/(all)\/forwarding$/.exec(path);
   if (path === 'ipv4/ip_forward' || m) {

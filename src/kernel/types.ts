@@ -108,6 +108,10 @@ export interface Device {
   group: number;
   promiscuity: number;
   allmulti: number;
+  /** IFF_NOARP (`ip link set X arp off`) */
+  noarp: boolean;
+  /** IFF_MULTICAST (`ip link set X multicast off` clears it) */
+  multicast: boolean;
   /** veth peer: its namespace (inode) and ifindex there */
   peer?: { ns: number; ifindex: number };
   /** ifindex of the bridge this device is a port of (same namespace) */

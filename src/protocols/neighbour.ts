@@ -114,7 +114,10 @@ export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   const key = neighKey(d.ifindex, ip);
   let n = ns.neigh[key];
   if (!n) {
-    n = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: NEVER, updated: k.m.now, used: k.m.now, timerGen: 0 };
+    // arp_constructor: a device without ARP gets a NOARP entry holding its own address
+    n = d.noarp
+      ? { ip, dev: d.ifindex, state: 'NOARP', lladdr: d.mac, probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 }
+      : { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: NEVER, updated: k.m.now, used: k.m.now, timerGen: 0 };
     ns.neigh[key] = n;
     n = ns.neigh[key]!;
   }

@@ -41,9 +41,63 @@ const UNREACH: Record<number, string> = {
   13: 'Packet filtered',
 };
 
-function usageError(ctx: CommandContext, msg: string): number {
+/** iputils' usage(), printed after an unknown option (exit 2). */
+const USAGE = `
+Usage
+  ping [options] <destination>
+
+Options:
+  <destination>      dns name or ip address
+  -a                 use audible ping
+  -A                 use adaptive ping
+  -B                 sticky source address
+  -c <count>         stop after <count> replies
+  -C                 call connect() syscall on socket creation
+  -D                 print timestamps
+  -d                 use SO_DEBUG socket option
+  -e <identifier>    define identifier for ping session, default is random for
+                     SOCK_RAW and kernel defined for SOCK_DGRAM
+                     Imply using SOCK_RAW (for IPv4 only for identifier 0)
+  -f                 flood ping
+  -h                 print help and exit
+  -I <interface>     either interface name or address
+  -i <interval>      seconds between sending each packet
+  -L                 suppress loopback of multicast packets
+  -l <preload>       send <preload> number of packages while waiting replies
+  -m <mark>          tag the packets going out
+  -M <pmtud opt>     define mtu discovery, can be one of <do|dont|want>
+  -n                 no dns name resolution
+  -O                 report outstanding replies
+  -p <pattern>       contents of padding byte
+  -q                 quiet output
+  -Q <tclass>        use quality of service <tclass> bits
+  -s <size>          use <size> as number of data bytes to be sent
+  -S <size>          use <size> as SO_SNDBUF socket option value
+  -t <ttl>           define time to live
+  -U                 print user-to-user latency
+  -v                 verbose output
+  -V                 print version and exit
+  -w <deadline>      reply wait <deadline> in seconds
+  -W <timeout>       time to wait for response
+
+IPv4 options:
+  -4                 use IPv4
+  -b                 allow pinging broadcast
+  -R                 record route
+  -T <timestamp>     define timestamp, can be one of <tsonly|tsandaddr|tsprespec>
+
+IPv6 options:
+  -6                 use IPv6
+  -F <flowlabel>     define flow label, default is random
+  -N <nodeinfo opt>  use icmp6 node info query, try <help> as argument
+
+For more details see ping(8).
+`;
+
+/** error(EXIT_FAILURE, …): a bad option value. */
+function usageError(ctx: CommandContext, msg: string, rc = 1): number {
   ctx.stderr.write(`ping: ${msg}\n`);
-  return 2;
+  return rc;
 }
 
 function parseSeconds(v: string): number | undefined {
@@ -80,13 +134,14 @@ function parseArgs(ctx: CommandContext): Opts | number {
       switch (f) {
         case 'c': {
           const n = Number(val);
-          if (!/^\d+$/.test(val!) || n < 1) return usageError(ctx, `invalid argument: '${val}': out of range: 1 <= value <= 9223372036854775807`);
+          if (!/^\d+$/.test(val!)) return usageError(ctx, `invalid argument: '${val}'`);
+          if (n < 1) return usageError(ctx, `invalid argument: '${val}': out of range: 1 <= value <= 9223372036854775807`);
           o.count = n;
           break;
         }
         case 'W': {
           const s = parseSeconds(val!);
-          if (s === undefined) return usageError(ctx, `bad linger time: ${val}`);
+          if (s === undefined) return usageError(ctx, `bad linger time: ${val}`, 2);
           o.linger = Math.round(s * NS_PER_SEC);
           break;
         }
@@ -97,8 +152,12 @@ function parseArgs(ctx: CommandContext): Opts | number {
           break;
         }
         case 'i': {
-          const s = parseSeconds(val!);
-          if (s === undefined) return usageError(ctx, `bad timing interval: ${val}`);
+          // strtod: trailing garbage is (for now) only a warning, the number read is used
+          let s = parseSeconds(val!);
+          if (s === undefined) {
+            ctx.stderr.write(`ping: option argument contains garbage: ${val}\nping: this will become fatal error in the future\n`);
+            s = Number.parseFloat(val!) || 0;
+          }
           if (s < 0.002 && ctx.proc.uid !== 0) return usageError(ctx, 'cannot flood; minimal interval allowed for user is 2ms');
           o.interval = Math.round(s * NS_PER_SEC);
           break;
@@ -108,13 +167,15 @@ function parseArgs(ctx: CommandContext): Opts | number {
           break;
         case 's': {
           const n = Number(val);
-          if (!/^\d+$/.test(val!) || n > 65507) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 65507`);
+          if (!/^\d+$/.test(val!)) return usageError(ctx, `invalid argument: '${val}'`);
+          if (n > 127992) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 127992`);
           o.size = n;
           break;
         }
         case 't': {
           const n = Number(val);
-          if (!/^\d+$/.test(val!) || n < 0 || n > 255) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 255`);
+          if (!/^\d+$/.test(val!)) return usageError(ctx, `invalid argument: '${val}'`);
+          if (n > 255) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 255`);
           o.ttl = n;
           break;
         }
@@ -134,7 +195,7 @@ function parseArgs(ctx: CommandContext): Opts | number {
         case 'f':
           break;
         default:
-          ctx.stderr.write(`ping: invalid option -- '${f}'\n`);
+          ctx.stderr.write(`ping: invalid option -- '${f}'\n${USAGE}`);
           return 2;
       }
     }
@@ -167,7 +228,8 @@ export const ping: Command = async (ctx) => {
   if (o.host!.includes(':')) return ping6(ctx, o);
   let dst = ipv4FromTextAton(o.host!);
   if (dst === null) {
-    ctx.stderr.write(`ping: ${o.host}: Name or service not known\n`);
+    // nsemu has no resolver: names fail as they do on a machine without DNS
+    ctx.stderr.write(`ping: ${o.host}: Temporary failure in name resolution\n`);
     return 2;
   }
   // connect() to INADDR_ANY means the loopback address (ip_route_output_key_hash_rcu)
@@ -195,7 +257,7 @@ export const ping: Command = async (ctx) => {
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
     if (saddr !== undefined && e.errno === 22) {
-      ctx.stderr.write(`ping: bind icmp socket: Cannot assign requested address\n`);
+      ctx.stderr.write(`ping: bind: Cannot assign requested address\n`);
       return 2;
     }
     if (e.errno === 13) {
@@ -250,6 +312,8 @@ export const ping: Command = async (ctx) => {
     sentAt.set(seq, t);
     lastSend = t;
     pipe = Math.max(pipe, transmitted - received - errors);
+    // larger than an IPv4 datagram: sendmsg fails with EMSGSIZE, which ping does not report
+    if (o.size + 28 > 65535) return;
     try {
       m.mutate((k) => {
         const kns = k.w.netns[ctx.proc.netns]!;

@@ -41,7 +41,7 @@ export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Nei
 
 /** arp_rcv → arp_process */
 export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, pt: PktType): void {
-  if (pt === 'otherhost' || d.kind === 'loopback') return;
+  if (pt === 'otherhost' || d.noarp) return;
   let arp;
   try {
     arp = arpParse(frame, ETH_HLEN);
