@@ -1,0 +1,358 @@
+// `ip link`: listings in every form, add/set/del, and the error of each mistake.
+// The transcript below was recorded on the real kernel (Linux 6.18, iproute2 6.1) in a throw-away
+// network namespace, with the commands of CMDS one after the other (`$ cmd`, stdout+stderr,
+// `[rc=N]` on failure); the emulator must print the same bytes. MACs are fixed by the commands.
+import { describe, expect, it } from 'vitest';
+import { Env, ok, transcript } from './ip-helpers.ts';
+
+const CMDS = `ip netns add a
+ip link add vx address 02:00:00:00:00:01 type veth peer name vy address 02:00:00:00:00:02
+ip link add vz address 02:00:00:00:00:03 type veth peer name vw address 02:00:00:00:00:04 netns a
+ip link add br0 address 02:00:00:00:00:0b type bridge
+ip link
+ip -br link
+ip -o link
+ip -j link show vx
+ip -j -p link show vz
+ip -n a link
+ip link set vx up
+ip link show vx
+ip link set vy up
+ip link show
+ip -n a link set vw up
+ip link set vz up
+ip link show vz
+ip -n a -br link
+ip link set vx master br0
+ip link set br0 up
+ip link show master br0
+ip -br link show type bridge
+ip link set vx nomaster
+sleep 2
+ip link set vy mtu 9000 txqueuelen 500 alias "to vx"
+ip link show vy
+ip -d link show lo
+ip link set vz netns a name vzz
+ip -n a link
+ip link
+ip link show nodev
+ip link set nodev up
+ip link add vx type veth
+ip link add foo
+ip link add foo type dummy
+ip link set vy netns ghost
+ip link set br0 netns a
+ip link set lo netns a
+ip link set vy mtu 70000
+ip link set vy address 01:00:00:00:00:01
+ip link set vy master nobr
+ip link set vy master vx
+ip link set br0 master br0
+ip link del lo
+ip link del vy
+sleep 2
+ip link
+ip link frob
+`;
+
+const REAL = `$ ip netns add a
+$ ip link add vx address 02:00:00:00:00:01 type veth peer name vy address 02:00:00:00:00:02
+$ ip link add vz address 02:00:00:00:00:03 type veth peer name vw address 02:00:00:00:00:04 netns a
+$ ip link add br0 address 02:00:00:00:00:0b type bridge
+$ ip link
+1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+2: vy@vx: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff
+3: vx@vy: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff
+4: vz@if2: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:03 brd ff:ff:ff:ff:ff:ff link-netns a
+5: br0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff
+$ ip -br link
+lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> 
+vy@vx            DOWN           02:00:00:00:00:02 <BROADCAST,MULTICAST,M-DOWN> 
+vx@vy            DOWN           02:00:00:00:00:01 <BROADCAST,MULTICAST,M-DOWN> 
+vz@if2           DOWN           02:00:00:00:00:03 <BROADCAST,MULTICAST> 
+br0              DOWN           02:00:00:00:00:0b <BROADCAST,MULTICAST> 
+$ ip -o link
+1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+2: vy@vx: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff
+3: vx@vy: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff
+4: vz@if2: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:03 brd ff:ff:ff:ff:ff:ff link-netns a
+5: br0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff
+$ ip -j link show vx
+[{"ifindex":3,"link":"vy","ifname":"vx","flags":["BROADCAST","MULTICAST","M-DOWN"],"mtu":1500,"qdisc":"noop","operstate":"DOWN","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"ether","address":"02:00:00:00:00:01","broadcast":"ff:ff:ff:ff:ff:ff"}]
+$ ip -j -p link show vz
+[ {
+        "ifindex": 4,
+        "link_index": 2,
+        "ifname": "vz",
+        "flags": [ "BROADCAST","MULTICAST" ],
+        "mtu": 1500,
+        "qdisc": "noop",
+        "operstate": "DOWN",
+        "linkmode": "DEFAULT",
+        "group": "default",
+        "txqlen": 1000,
+        "link_type": "ether",
+        "address": "02:00:00:00:00:03",
+        "broadcast": "ff:ff:ff:ff:ff:ff",
+        "link_netnsid": 0
+    } ]
+$ ip -n a link
+1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+2: vw@if4: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:04 brd ff:ff:ff:ff:ff:ff link-netnsid 0
+$ ip link set vx up
+$ ip link show vx
+3: vx@vy: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> mtu 1500 qdisc noqueue state LOWERLAYERDOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff
+$ ip link set vy up
+$ ip link show
+1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+2: vy@vx: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff
+3: vx@vy: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff
+4: vz@if2: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:03 brd ff:ff:ff:ff:ff:ff link-netns a
+5: br0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff
+$ ip -n a link set vw up
+$ ip link set vz up
+$ ip link show vz
+4: vz@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:03 brd ff:ff:ff:ff:ff:ff link-netns a
+$ ip -n a -br link
+lo               DOWN           00:00:00:00:00:00 <LOOPBACK> 
+vw@if4           UP             02:00:00:00:00:04 <BROADCAST,MULTICAST,UP,LOWER_UP> 
+$ ip link set vx master br0
+$ ip link set br0 up
+$ ip link show master br0
+3: vx@vy: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0 state UP mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff
+$ ip -br link show type bridge
+br0              UP             02:00:00:00:00:0b <BROADCAST,MULTICAST,UP,LOWER_UP> 
+$ ip link set vx nomaster
+$ sleep 2
+$ ip link set vy mtu 9000 txqueuelen 500 alias "to vx"
+$ ip link show vy
+2: vy@vx: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 qdisc noqueue state UP mode DEFAULT group default qlen 500
+    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff
+    alias to vx
+$ ip -d link show lo
+1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0  allmulti 0 minmtu 0 maxmtu 0 addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 
+$ ip link set vz netns a name vzz
+$ ip -n a link
+1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+2: vw@vzz: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> mtu 1500 qdisc noqueue state LOWERLAYERDOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:04 brd ff:ff:ff:ff:ff:ff
+4: vzz@vw: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:03 brd ff:ff:ff:ff:ff:ff
+$ ip link
+1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+2: vy@vx: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 qdisc noqueue state UP mode DEFAULT group default qlen 500
+    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff
+    alias to vx
+3: vx@vy: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff
+5: br0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff
+$ ip link show nodev
+Device "nodev" does not exist.
+[rc=1]
+$ ip link set nodev up
+Cannot find device "nodev"
+[rc=1]
+$ ip link add vx type veth
+RTNETLINK answers: File exists
+[rc=2]
+$ ip link add foo
+Not enough information: "type" argument is required
+[rc=1]
+$ ip link add foo type dummy
+Error: Unknown device type.
+[rc=2]
+$ ip link set vy netns ghost
+Error: argument "ghost" is wrong: Invalid "netns" value
+
+[rc=255]
+$ ip link set br0 netns a
+Error: The interface netns is immutable.
+[rc=2]
+$ ip link set lo netns a
+Error: The interface netns is immutable.
+[rc=2]
+$ ip link set vy mtu 70000
+Error: mtu greater than device maximum.
+[rc=2]
+$ ip link set vy address 01:00:00:00:00:01
+RTNETLINK answers: Cannot assign requested address
+[rc=2]
+$ ip link set vy master nobr
+Error: argument "nobr" is wrong: Device does not exist
+
+[rc=255]
+$ ip link set vy master vx
+RTNETLINK answers: Operation not supported
+[rc=2]
+$ ip link set br0 master br0
+Error: Can not enslave a bridge to a bridge.
+[rc=2]
+$ ip link del lo
+RTNETLINK answers: Operation not supported
+[rc=2]
+$ ip link del vy
+$ sleep 2
+$ ip link
+1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+5: br0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:0b brd ff:ff:ff:ff:ff:ff
+$ ip link frob
+Command "frob" is unknown, try "ip link help".
+[rc=255]
+`;
+
+describe('ip link', () => {
+  it('prints what the real kernel printed for the whole session', async () => {
+    const env = new Env();
+    expect(await transcript(env, CMDS)).toBe(REAL);
+  });
+
+  it('leaves the World unchanged when a command fails', async () => {
+    const env = new Env();
+    await ok(env, 'ip netns add a');
+    await ok(env, 'ip link add vx type veth peer name vy');
+    await ok(env, 'ip link add br0 type bridge');
+    const bad: [string, number, string][] = [
+      ['ip link add vx type veth', 2, 'RTNETLINK answers: File exists\n'],
+      ['ip link add vq type veth peer name vx', 2, 'RTNETLINK answers: File exists\n'],
+      ['ip link add foo type dummy', 2, 'Error: Unknown device type.\n'],
+      ['ip link add foo', 1, 'Not enough information: "type" argument is required\n'],
+      ['ip link add abcdefghijklmnopq type veth', 2, 'Error: Attribute failed policy validation.\n'],
+      ['ip link add name abcdefghijklmnopq type veth', 255, 'Error: argument "abcdefghijklmnopq" is wrong: "name" not a valid ifname\n'],
+      ['ip link add x/y type veth', 255, 'Error: argument "x/y" is wrong: "dev" not a valid ifname\n'],
+      ['ip link add vq type veth peer name vr netns nope', 255, 'Error: argument "nope" is wrong: Invalid "netns" value\n\n'],
+      ['ip link add vq mtu 70000 type veth', 2, 'RTNETLINK answers: Invalid argument\n'],
+      ['ip link add vq address 01:00:00:00:00:01 type veth', 2, 'RTNETLINK answers: Cannot assign requested address\n'],
+      ['ip link add vq type veth garbage', 1, "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n"],
+      ['ip link set nodev up', 1, 'Cannot find device "nodev"\n'],
+      ['ip link set vx mtu 70000', 2, 'Error: mtu greater than device maximum.\n'],
+      ['ip link set vx mtu 10', 2, 'Error: mtu less than device minimum.\n'],
+      ['ip link set vx mtu abc', 255, 'Error: argument "abc" is wrong: Invalid "mtu" value\n\n'],
+      ['ip link set vx address 01:00:00:00:00:01', 2, 'RTNETLINK answers: Cannot assign requested address\n'],
+      ['ip link set vx address 02:00:00:00:00', 1, 'Invalid address length 5 - must be 6 bytes\n'],
+      ['ip link set vx address zz', 1, '"zz" is invalid lladdr.\n'],
+      ['ip link set vx master nobr', 255, 'Error: argument "nobr" is wrong: Device does not exist\n\n'],
+      ['ip link set vx master vy', 2, 'RTNETLINK answers: Operation not supported\n'],
+      ['ip link set br0 master br0', 2, 'Error: Can not enslave a bridge to a bridge.\n'],
+      ['ip link set lo master br0', 2, 'RTNETLINK answers: Invalid argument\n'],
+      ['ip link set vx netns nope', 255, 'Error: argument "nope" is wrong: Invalid "netns" value\n\n'],
+      ['ip link set vx netns 99999', 2, 'RTNETLINK answers: No such process\n'],
+      ['ip link set br0 netns a', 2, 'Error: The interface netns is immutable.\n'],
+      ['ip link set lo netns a', 2, 'Error: The interface netns is immutable.\n'],
+      ['ip link set vx addrgenmode foo', 255, 'Error: argument "foo" is wrong: Invalid address generation mode\n\n'],
+      ['ip link set vx promisc maybe', 1, 'Error: argument of "promisc" must be "on" or "off", not "maybe"\n'],
+      ['ip link set vx index 40', 255, 'index can be used only when creating devices or when moving device to another netns.\n'],
+      ['ip link set', 255, 'Not enough information: "dev" argument is required.\n'],
+      ['ip link set vx mtu', 255, 'Command line is not complete. Try option "help"\n'],
+      ['ip link set vx foo', 255, 'Error: either "dev" is duplicate, or "foo" is a garbage.\n'],
+      ['ip link del lo', 2, 'RTNETLINK answers: Operation not supported\n'],
+      ['ip link del nodev', 1, 'Cannot find device "nodev"\n'],
+      ['ip link frob', 255, 'Command "frob" is unknown, try "ip link help".\n'],
+    ];
+    for (const [cmd, rc, err] of bad) {
+      const before = env.m.world;
+      const r = await env.run(cmd);
+      expect({ cmd, rc: r.rc, err: r.err, out: r.out }).toEqual({ cmd, rc, err, out: '' });
+      expect(env.m.world, cmd).toBe(before);
+    }
+  });
+
+  it('refuses changes from a non-root user, with nothing changed', async () => {
+    const env = new Env();
+    await ok(env, 'ip link add vx type veth peer name vy');
+    for (const cmd of ['ip link add v2 type veth', 'ip link set vx up', 'ip link del vx', 'ip link set vx name vz']) {
+      const before = env.m.world;
+      const r = await env.run(cmd, { uid: 65534 });
+      expect([r.rc, r.err]).toEqual([2, 'RTNETLINK answers: Operation not permitted\n']);
+      expect(env.m.world).toBe(before);
+    }
+    expect((await env.run('ip link show vx', { uid: 65534 })).rc).toBe(0);
+  });
+
+  it('names and numbers like the kernel: peer first, veth%d for missing names', async () => {
+    const env = new Env();
+    await ok(env, 'ip link add type veth');
+    await ok(env, 'ip link add ix0 type veth');
+    await ok(env, 'ip link add ix1 index 50 type veth peer name ix2 index 40');
+    await ok(env, 'ip link add ix5 type veth peer name ix6 index 30');
+    const out = await ok(env, 'ip -o link');
+    expect(out.split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      '1: lo:',
+      '2: veth0@veth1:',
+      '3: veth1@veth0:',
+      '4: veth2@ix0:',
+      '5: ix0@veth2:',
+      '6: ix6@ix5:',
+      '7: ix5@ix6:',
+      '40: ix2@ix1:',
+      '50: ix1@ix2:',
+    ]);
+  });
+
+  it('a link dump allocates the nsid of the peer namespace in the dumping namespace', async () => {
+    const env = new Env();
+    await ok(env, 'ip netns add a');
+    await ok(env, 'ip netns add b');
+    await ok(env, 'ip -n a link add va type veth peer name vb netns b');
+    expect(env.m.world.netns[env.ns('b')]!.nsids[env.ns('a')]).toBeUndefined();
+    const out = await ok(env, 'ip -n b link show vb');
+    expect(out).toContain(' link-netns a\n');
+    expect(env.m.world.netns[env.ns('b')]!.nsids[env.ns('a')]).toBe(0);
+  });
+
+  it('-j output is valid JSON with the kernel attributes', async () => {
+    const env = new Env();
+    await ok(env, 'ip link add vx address 02:00:00:00:00:01 type veth peer name vy address 02:00:00:00:00:02');
+    const j = JSON.parse(await ok(env, 'ip -j -d link show vx'));
+    expect(j[0]).toMatchObject({ ifindex: 3, link: 'vy', ifname: 'vx', mtu: 1500, linkinfo: { info_kind: 'veth' }, inet6_addr_gen_mode: 'eui64' });
+    expect(JSON.parse(await ok(env, 'ip -j -p -s link show lo'))[0].stats64.rx).toBeDefined();
+  });
+
+  it('-d shows bridge and bridge port details', async () => {
+    const env = new Env();
+    await ok(env, 'ip link add br0 address 02:00:00:00:00:0b type bridge');
+    await ok(env, 'ip link add vx address 02:00:00:00:00:01 type veth peer name vy');
+    await ok(env, 'ip link set vx master br0');
+    const br = await ok(env, 'ip -d link show br0');
+    expect(br.split('\n')[2]).toMatch(/^    bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering 0 bridge_id 8000\.2:0:0:0:0:b designated_root 8000\.2:0:0:0:0:b /);
+    const port = await ok(env, 'ip -d link show vx');
+    expect(port).toContain('\n    veth \n    bridge_slave state disabled priority 32 cost 2 hairpin off ');
+    expect(port).toContain(' promiscuity 1  allmulti 1 minmtu 68 maxmtu 65535 ');
+  });
+
+  it('-c colours names, addresses and states', async () => {
+    const env = new Env();
+    const out = await ok(env, 'ip -c link show lo');
+    expect(out).toBe('1: \x1b[36mlo: \x1b[0m<LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/loopback \x1b[33m00:00:00:00:00:00\x1b[0m brd \x1b[33m00:00:00:00:00:00\x1b[0m\n');
+  });
+
+  it('a peer asked to come up at creation fails as veth_newlink does, and uses up an index', async () => {
+    const env = new Env();
+    const r = await env.run('ip link add vd up type veth peer name ve up');
+    expect([r.rc, r.err]).toEqual([2, 'RTNETLINK answers: Transport endpoint is not connected\n']);
+    // ("vf" would be iproute2's `vf` keyword)
+    await ok(env, 'ip link add vh type veth peer name vg');
+    expect(await ok(env, 'ip -br link show vg')).toMatch(/^vg@vh /);
+    expect(env.m.world.netns[env.init]!.devs[3]?.name).toBe('vg');
+  });
+});
