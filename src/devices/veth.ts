@@ -75,8 +75,8 @@ export function vethNewlink(k: Kctx, nsId: number, dev: VethSpec, peerNs: number
   if (dev.name && devByName(ns, dev.name)) throw kerr('EEXIST');
   if (peer.name && devByName(pns, peer.name)) throw kerr('EEXIST');
   if (dev.name && peer.name && dev.name === peer.name && nsId === peerNs) throw kerr('EEXIST');
-  if (peer.ifindex && pns.devs[peer.ifindex]) throw kerr('EBUSY');
-  if (dev.ifindex && ns.devs[dev.ifindex] && !(nsId === peerNs && peer.ifindex === dev.ifindex)) throw kerr('EBUSY');
+  if (peer.ifindex && pns.devs[peer.ifindex]) throw kerr('EEXIST');
+  if (dev.ifindex && ns.devs[dev.ifindex]) throw kerr('EEXIST');
   const peerName = peer.name ?? devAllocName(pns, 'veth%d', nsId === peerNs && dev.name ? [dev.name] : []);
   const pd = registerNetdevice(k, peerNs, {
     name: peerName,

@@ -82,7 +82,7 @@ export function devAllocName(ns: Netns | Draft<Netns>, pattern: string, taken: s
 /** dev_index_reserve: cyclic allocation from the last index handed out; freed numbers are not reused. */
 export function devIndexReserve(ns: Draft<Netns>, want?: number): number {
   if (want !== undefined && want !== 0) {
-    if (ns.devs[want]) throw kerr('EBUSY');
+    if (ns.devs[want]) throw kerr('EEXIST');
     return want;
   }
   let i = ns.ifindexCursor;
@@ -131,7 +131,8 @@ export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<D
     group: 0,
     promiscuity: 0,
     allmulti: 0,
-    noarp: nd.kind === 'loopback',
+    noarp: false,
+    carrierChanges: 0,
     multicast: nd.kind !== 'loopback',
     addrs: [],
     addrs6: [],
@@ -180,18 +181,19 @@ export function devClose(k: Kctx, nsId: number, d: Draft<Device>): void {
 export function netifCarrierOn(k: Kctx, nsId: number, d: Draft<Device>): void {
   if (d.carrier) return;
   d.carrier = true;
+  d.carrierChanges++;
   linkwatchFireEvent(k, nsId, d);
 }
 
 export function netifCarrierOff(k: Kctx, nsId: number, d: Draft<Device>): void {
   if (!d.carrier) return;
   d.carrier = false;
+  d.carrierChanges++;
   linkwatchFireEvent(k, nsId, d);
 }
 
 /** dev_set_mac_address: NET_ADDR_SET from now on; a bridge pins its id, a port's bridge recalculates. */
 export function devSetMacAddress(k: Kctx, nsId: number, d: Draft<Device>, mac: string): void {
-  if (d.kind === 'loopback') throw kerr('EOPNOTSUPP');
   if (d.kind === 'bridge') {
     brSetMacAddress(k, nsId, d, mac);
   } else {

@@ -61,7 +61,7 @@ export function sysfsNetRead(m: Machine, netns: number, dev: string, attr: strin
         if (!d.up) throw kerr('EINVAL');
         return d.carrier ? '1' : '0';
       case 'carrier_changes':
-        return '0';
+        return String(d.carrierChanges);
       case 'dev_id':
         return '0x0';
       case 'dormant':

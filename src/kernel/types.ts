@@ -33,6 +33,8 @@ export interface InetAddr {
   /** IFA_F_SECONDARY etc. */
   secondary: boolean;
   metric: number;
+  /** IFA_F_NOPREFIXROUTE: no prefix route for it */
+  noprefixroute: boolean;
   proto?: number;
 }
 
@@ -108,6 +110,8 @@ export interface Device {
   group: number;
   promiscuity: number;
   allmulti: number;
+  /** carrier_up_count + carrier_down_count (`ip -s -s` transns, sysfs carrier_changes) */
+  carrierChanges: number;
   /** IFF_NOARP (`ip link set X arp off`) */
   noarp: boolean;
   /** IFF_MULTICAST (`ip link set X multicast off` clears it) */

@@ -10,7 +10,7 @@ import { LOOPBACK_LATENCY_NS } from '../devices/loopback.ts';
 import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
 import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
-import { ipRouteOutput } from '../protocols/ipv4/route.ts';
+import { ipRouteOutput, isLocalAddr } from '../protocols/ipv4/route.ts';
 import { allocIpFrame, fillIpHeader, ipOutput, nextIpId } from '../protocols/ipv4/ip_output.ts';
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 
@@ -251,15 +251,16 @@ export const ping: Command = async (ctx) => {
       oif = d.ifindex;
     }
   }
+  // bind() to -I ADDR needs one of our addresses
+  if (saddr !== undefined && !isLocalAddr(ns, saddr)) {
+    ctx.stderr.write('ping: bind: Cannot assign requested address\n');
+    return 2;
+  }
   let route;
   try {
     route = ipRouteOutput(ns, dst, { oif, saddr });
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
-    if (saddr !== undefined && e.errno === 22) {
-      ctx.stderr.write(`ping: bind: Cannot assign requested address\n`);
-      return 2;
-    }
     if (e.errno === 13) {
       ctx.stderr.write('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n');
       return 2;

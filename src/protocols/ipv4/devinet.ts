@@ -50,15 +50,19 @@ export function inetInsertIfa(k: Kctx, nsId: number, d: Draft<Device>, na: NewAd
     label: na.label ?? d.name,
     secondary,
     metric: na.metric ?? 0,
+    noprefixroute: na.noprefixroute ?? false,
   };
-  // primaries go after the last primary, secondaries at the end
+  // a primary goes after the last primary of the same or wider scope (host, link, global);
+  // a secondary at the end
   if (secondary) d.addrs.push(ifa);
   else {
-    let i = 0;
-    while (i < d.addrs.length && !d.addrs[i]!.secondary) i++;
-    d.addrs.splice(i, 0, ifa);
+    let at = 0;
+    d.addrs.forEach((a, i) => {
+      if (!a.secondary && ifa.scope <= a.scope) at = i + 1;
+    });
+    d.addrs.splice(at, 0, ifa);
   }
-  fibAddIfaddr(k, nsId, d, ifa, na.noprefixroute ?? false);
+  fibAddIfaddr(k, nsId, d, ifa);
 }
 
 /** inet_rtm_deladdr → __inet_del_ifa: deleting a primary takes its secondaries (promote_secondaries 0). */

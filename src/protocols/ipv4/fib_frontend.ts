@@ -32,7 +32,7 @@ function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: num
 }
 
 /** fib_add_ifaddr */
-export function fibAddIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetAddr, noprefixroute = false): void {
+export function fibAddIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetAddr): void {
   const prefix = prefixNetwork(ifa.address, ifa.prefixlen);
   let prim = ifa;
   if (ifa.secondary) {
@@ -46,7 +46,7 @@ export function fibAddIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetA
     fibMagic(k, nsId, true, 'broadcast', ifa.broadcast, 32, d, prim.local, 0);
   }
   if (!ipv4IsZeronet(prefix) && !ifa.secondary && (prefix !== ifa.local || ifa.prefixlen < 32)) {
-    if (!noprefixroute) fibMagic(k, nsId, true, d.kind === 'loopback' ? 'local' : 'unicast', prefix, ifa.prefixlen, d, prim.local, ifa.metric);
+    if (!ifa.noprefixroute) fibMagic(k, nsId, true, d.kind === 'loopback' ? 'local' : 'unicast', prefix, ifa.prefixlen, d, prim.local, ifa.metric);
     if (ifa.prefixlen < 31) fibMagic(k, nsId, true, 'broadcast', prefixBroadcast(ifa.address, ifa.prefixlen), 32, d, prim.local, 0);
   }
 }

@@ -3,7 +3,7 @@
 import type { Draft } from 'immer';
 import { kerr } from '../../kernel/errors.ts';
 import type { Device, Netns, RouteType } from '../../kernel/types.ts';
-import { RT_SCOPE } from '../../kernel/types.ts';
+import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { ipv4IsLbcast, ipv4IsLoopback, ipv4IsMulticast, ipv4IsZeronet } from '../wire/addr.ts';
 import { confAny, confMax } from '../../kernel/sysctl.ts';
 import { fibLookup } from './fib.ts';
@@ -21,6 +21,12 @@ export interface OutRoute {
   gateway?: number;
 }
 
+/** __ip_dev_find: is `a` ours — an address of a device, or covered by a local route (127/8)? */
+export function isLocalAddr(ns: AnyNs, a: number): boolean {
+  for (const d of Object.values(ns.devs)) if (d.addrs.some((x) => x.local === a)) return true;
+  return fibLookup(ns, a, { table: RT_TABLE.local })?.type === 'local';
+}
+
 function loDev(ns: AnyNs): number {
   for (const d of Object.values(ns.devs)) if (d.kind === 'loopback') return d.ifindex;
   return 1;
@@ -35,9 +41,9 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
   const oifDev = opts.oif !== undefined ? ns.devs[opts.oif] : undefined;
   if (opts.oif !== undefined && !oifDev) throw kerr('ENODEV');
   if (opts.saddr) {
-    // the source must be one of ours (unless ip_nonlocal_bind)
-    const r = fibLookup(ns, opts.saddr);
-    if (!r || r.type !== 'local') throw kerr('EINVAL');
+    if (ipv4IsMulticast(opts.saddr) || ipv4IsLbcast(opts.saddr) || ipv4IsZeronet(opts.saddr)) throw kerr('EINVAL');
+    // the source must be one of ours (__ip_dev_find)
+    if (!isLocalAddr(ns, opts.saddr)) throw kerr('ENETUNREACH');
   }
   if (ipv4IsLbcast(dst) || ipv4IsMulticast(dst)) {
     // __mkroute_output: the device comes from the oif or the normal lookup; the type is forced
@@ -79,9 +85,11 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
     default: {
       const dev = r.dev !== undefined ? ns.devs[r.dev] : undefined;
       if (!dev) throw kerr('ENETUNREACH');
-      const nexthop = r.gateway ?? dst;
-      const src = opts.saddr || r.prefsrc || selectSrc(ns, dev, nexthop, r.gateway ? RT_SCOPE.universe : RT_SCOPE.link) || selectSrc(ns, dev, 0, RT_SCOPE.universe);
-      return { type: res.type, dev: dev.ifindex, nexthop, src, gateway: r.gateway };
+      // a gateway that is one of our own addresses has host scope: the packet goes straight out
+      const gateway = r.gateway !== undefined && !isLocalAddr(ns, r.gateway) ? r.gateway : undefined;
+      const nexthop = gateway ?? dst;
+      const src = opts.saddr || r.prefsrc || selectSrc(ns, dev, nexthop, gateway ? RT_SCOPE.universe : RT_SCOPE.link) || selectSrc(ns, dev, 0, RT_SCOPE.universe);
+      return { type: res.type, dev: dev.ifindex, nexthop, src, gateway };
     }
   }
 }

@@ -404,7 +404,7 @@ function printNum(ip: Ip, width: number, count: number): void {
   ip.p.fp(`${txt.padStart(width)} `);
 }
 
-/** print_stats64 (6.1 layout); carrier_changes is not kept by the emulated kernel (0). */
+/** print_stats64 (6.1 layout) */
 function printStats64(ip: Ip, s: DevStats, carrierChanges: number): void {
   const p = ip.p;
   const detail = ip.opts.stats > 1;
@@ -485,7 +485,7 @@ function printStats64(ip: Ip, s: DevStats, carrierChanges: number): void {
 
 /** print_link_stats (ip -s address): the counters after the addresses. */
 function printLinkStats(ip: Ip, d: Device): void {
-  printStats64(ip, d.stats, 0);
+  printStats64(ip, d.stats, d.carrierChanges);
   ip.p.nl();
 }
 
@@ -608,7 +608,7 @@ export function printLinkinfo(ip: Ip, ns: Netns, d: Device, f: LinkFilter): numb
 
   if (f.doLink && ip.opts.stats) {
     p.nl();
-    printStats64(ip, d.stats, 0);
+    printStats64(ip, d.stats, d.carrierChanges);
   }
   p.string(PRINT_FP, null, '%s', '\n');
   p.flush();
