@@ -36,8 +36,10 @@ export function netifReceiveSkb(k: Kctx, nsId: number, d: Draft<Device>, frame: 
     d.stats.rxDropped++;
     return;
   }
-  d.stats.rxPackets++;
-  d.stats.rxBytes += frame.length;
+  if (d.kind !== 'loopback') {
+    d.stats.rxPackets++;
+    d.stats.rxBytes += frame.length;
+  }
   if (macIsMulticast(frame, 0) && !macIsBroadcast(frame, 0)) d.stats.rxMcast++;
   runTaps(k, nsId, d, frame, 'in');
   if (d.master !== undefined && d.port) {

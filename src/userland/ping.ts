@@ -6,7 +6,7 @@ import { NS_PER_MS, NS_PER_SEC, SIG } from '../kernel/machine.ts';
 import { KernelError, strError } from '../kernel/errors.ts';
 import { devByName } from '../kernel/dev.ts';
 import { ipv4FromTextAton, ipv4ToText, ipv6FromText, ipv6ToText } from '../protocols/wire/addr.ts';
-import { LOOPBACK_LATENCY_NS } from '../devices/loopback.ts';
+import { LOOPBACK_LATENCY_NS, loopbackCount } from '../devices/loopback.ts';
 import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
 import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
@@ -477,6 +477,12 @@ async function ping6(ctx: CommandContext, o: Opts): Promise<number> {
     n++;
     lastSend = m.now;
     if (lo?.up) {
+      // request and reply both cross lo (IPv6 header + ICMPv6)
+      const len = 40 + 8 + o.size;
+      m.mutate((k) => {
+        const l = k.w.netns[ctx.proc.netns]?.devs[lo.ifindex];
+        if (l) for (let i = 0; i < 2; i++) loopbackCount(l, len);
+      });
       rtts.push(LOCAL_RTT_NS);
       if (!o.quiet) ctx.stdout.write(`${o.size + 8} bytes from ${text}: icmp_seq=${n} ttl=64${o.size >= 16 ? ` time=${fmtMs(LOCAL_RTT_NS)} ms` : ''}\n`);
     }
