@@ -25,6 +25,7 @@ export function netnsCreate(k: Kctx): number {
     sysctl: newNetnsSysctls(init?.sysctl),
     routes: [],
     neigh: {},
+    pneigh: {},
     procRefs: 0,
     ipId: 0,
     snmp: {},

@@ -192,6 +192,8 @@ export interface Netns {
   routes: Route[];
   /** key `${dev}/${ip}` */
   neigh: Record<string, Neighbour>;
+  /** proxy entries (pneigh, `ip neigh add proxy A dev D`), same keys */
+  pneigh: Record<string, { ip: number; dev: number }>;
   /** processes keeping it alive besides a /run/netns mount */
   procRefs: number;
   ipId: number;

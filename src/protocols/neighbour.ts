@@ -5,6 +5,7 @@ import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device, Neighbour, Netns } from '../kernel/types.ts';
 import type { NetdevEvent } from '../kernel/notifier.ts';
+import { kerr } from '../kernel/errors.ts';
 
 export const neighKey = (dev: number, ip: number): string => `${dev}/${ip >>> 0}`;
 
@@ -36,6 +37,18 @@ export function neighQueueDrop(k: Kctx, nsId: number, key: string): Uint8Array[]
   return q;
 }
 
+/** pneigh_lookup(creat): a static proxy entry; adding it again is not an error. */
+export function pneighAdd(ns: Draft<Netns>, dev: number, ip: number): void {
+  ns.pneigh[neighKey(dev, ip)] = { ip, dev };
+}
+
+/** pneigh_delete */
+export function pneighDelete(ns: Draft<Netns>, dev: number, ip: number): void {
+  const key = neighKey(dev, ip);
+  if (!ns.pneigh[key]) throw kerr('ENOENT');
+  delete ns.pneigh[key];
+}
+
 /** Remove a device's entries: all of them (admin down, unregister) or all but permanent (carrier loss). */
 function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): void {
   const ns = k.w.netns[nsId];
@@ -46,6 +59,8 @@ function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): v
     delete ns.neigh[key];
     neighQueueDrop(k, nsId, key);
   }
+  // pneigh_ifdown: proxy entries of the device go on down and unregister
+  if (!skipPerm) for (const [key, p] of Object.entries(ns.pneigh)) if (p.dev === dev) delete ns.pneigh[key];
 }
 
 /** arp_netdev_event / neigh_ifdown / neigh_carrier_down */

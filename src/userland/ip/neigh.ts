@@ -7,7 +7,7 @@ import { NS_PER_MS, NS_PER_SEC } from '../../kernel/machine.ts';
 import type { Device, Neighbour, NudState } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
 import { getNs } from '../../kernel/dev.ts';
-import { devQueueXmit, fillEthHeader, neighKey, neighQueueDrop, neighUpdate } from '../../protocols/neighbour.ts';
+import { devQueueXmit, fillEthHeader, neighKey, neighQueueDrop, neighUpdate, pneighAdd, pneighDelete } from '../../protocols/neighbour.ts';
 import { inPrefix, ipv4ToText } from '../../protocols/wire/addr.ts';
 import {
   AF,
@@ -224,11 +224,17 @@ function ipneighModify(ip: Ip, cmd: number, flags: number, argv: string[]): numb
     ip.err('nsemu: IPv6 neighbours are not emulated\n');
     throw new IpExit(2);
   }
-  if (proxy) {
-    ip.err('nsemu: proxy neighbour entries are not emulated\n');
-    throw new IpExit(2);
-  }
   const nsId = ip.netns;
+  if (proxy) {
+    talk(ip, (k) => {
+      if (ip.c.proc.uid !== 0) throw kerr('EPERM');
+      const ns = getNs(k.w, nsId);
+      if (!ifindex || !ns.devs[ifindex]) throw kerr('EINVAL', 'Device not specified');
+      if (cmd === RTM_DELNEIGH) pneighDelete(ns, ifindex, dst.v4);
+      else pneighAdd(ns, ifindex, dst.v4);
+    }, 2);
+    return 0;
+  }
   const uid = ip.c.proc.uid;
   const addr = dst.v4;
   // neigh_add keeps an entry it created even when the update then fails ("No link layer
@@ -416,6 +422,16 @@ function doShowOrFlush(ip: Ip, argv: string[], flush: boolean): number {
     if (f.master === -1) return d?.master === undefined;
     return d?.master === f.master;
   };
+  if (f.proxy && !flush) {
+    // pneigh_dump_table: `ADDR dev DEV proxy`
+    for (const pn of Object.values(ns.pneigh)) {
+      if (f.index && pn.dev !== f.index) continue;
+      const dname = ns.devs[pn.dev]?.name ?? `if${pn.dev}`;
+      ip.p.fp(`${ipv4ToText(pn.ip)} ${f.index ? '' : `dev ${dname} `}proxy \n`);
+    }
+    ip.p.flush();
+    return 0;
+  }
   const entries = f.proxy ? [] : Object.values(ns.neigh).filter((n) => masterOk(n) && neighPasses(f, n) && !(f.index && ns.devs[f.index] === undefined));
   if (flush) {
     if (entries.length === 0) {
