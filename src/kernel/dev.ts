@@ -6,7 +6,7 @@ import { current, type Draft } from 'immer';
 import { kerr } from './errors.ts';
 import type { Kctx } from './machine.ts';
 import type { Device, DevKind, DevStats, Netns, World } from './types.ts';
-import { addDevSysctls, removeDevSysctls, renameDevSysctls } from './sysctl.ts';
+import { devSysctls } from './sysctl.ts';
 import { linkwatchFireEvent, linkwatchInitDev } from './link_watch.ts';
 import { netdevNotify } from './notifier.ts';
 import { deviceOps } from '../devices/ops.ts';
@@ -137,12 +137,12 @@ export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<D
     addrs: [],
     addrs6: [],
     addrgenmode: 'eui64',
+    sysctl: devSysctls(ns),
     stats: emptyStats(),
     numTxQueues: 1,
     numRxQueues: 1,
   };
   ns.devs[ifindex] = d;
-  addDevSysctls(ns, d.name);
   const dd = ns.devs[ifindex]!;
   linkwatchInitDev(k, nsId, dd);
   netdevNotify(k, nsId, dd, 'REGISTER');
@@ -156,7 +156,6 @@ export function unregisterNetdevice(k: Kctx, nsId: number, ifindex: number): voi
   if (!d) return;
   devClose(k, nsId, d);
   netdevNotify(k, nsId, d, 'UNREGISTER');
-  removeDevSysctls(ns, d.name);
   delete ns.devs[ifindex];
 }
 
@@ -217,7 +216,6 @@ export function devChangeName(k: Kctx, nsId: number, d: Draft<Device>, name: str
   // since 6.x a running device may be renamed too
   if (devByName(ns, name)) throw kerr('EEXIST');
   const old = d.name;
-  renameDevSysctls(ns, old, name);
   d.name = name;
   for (const a of d.addrs) if (a.label === old || a.label.startsWith(`${old}:`)) a.label = name + a.label.slice(old.length);
 }
@@ -238,7 +236,6 @@ export function devChangeNetNamespace(k: Kctx, nsId: number, d: Draft<Device>, t
   peernet2idAlloc(k.w, nsId, target);
   devClose(k, nsId, d);
   netdevNotify(k, nsId, d, 'UNREGISTER');
-  removeDevSysctls(ns, d.name);
   const moved: Device = { ...current(d) };
   delete ns.devs[d.ifindex];
   let ifindex = moved.ifindex;
@@ -250,10 +247,11 @@ export function devChangeNetNamespace(k: Kctx, nsId: number, d: Draft<Device>, t
   moved.addrs = [];
   moved.addrs6 = [];
   moved.everUp = false;
+  // re-registered: its conf comes from the new namespace's defaults
+  moved.sysctl = devSysctls(tns);
   delete moved.master;
   delete moved.port;
   tns.devs[ifindex] = moved;
-  addDevSysctls(tns, name);
   const md = tns.devs[ifindex]!;
   // the veth peer must now point at the new place
   deviceOps(md.kind).moved?.(k, nsId, target, md, d.ifindex);

@@ -5,7 +5,7 @@
 import type { Draft } from 'immer';
 import { kerr } from './errors.ts';
 import type { Kctx } from './machine.ts';
-import type { Netns, World } from './types.ts';
+import type { Device, Netns, World } from './types.ts';
 
 export const IPV4_CONF_DEFAULTS: Record<string, string> = {
   accept_local: '0',
@@ -138,60 +138,77 @@ export function newNetnsSysctls(init: Record<string, string> | undefined): Recor
   return t;
 }
 
-/** Per-device directories, created when a device registers in a namespace. */
-export function addDevSysctls(ns: Draft<Netns>, dev: string): void {
-  const t = ns.sysctl;
-  for (const k of Object.keys(IPV4_CONF_DEFAULTS)) t[`ipv4/conf/${dev}/${k}`] = t[`ipv4/conf/default/${k}`]!;
-  for (const k of Object.keys(IPV6_CONF_DEFAULTS)) t[`ipv6/conf/${dev}/${k}`] = t[`ipv6/conf/default/${k}`]!;
-  put(t, `ipv4/neigh/${dev}/`, NEIGH_DEFAULTS);
+// Per-device directories live on the device, as the kernel keeps them in in_device->cnf,
+// inet6_dev->cnf and the device's neigh_parms: keys "ipv4/KEY", "ipv6/KEY", "neigh/KEY".
+type AnyNs = Netns | Draft<Netns>;
+type AnyDev = Device | Draft<Device>;
+
+/** The device's sysctl table, from conf/default of its namespace (at registration). */
+export function devSysctls(ns: AnyNs): Record<string, string> {
+  const t: Record<string, string> = {};
+  for (const k of Object.keys(IPV4_CONF_DEFAULTS)) t[`ipv4/${k}`] = ns.sysctl[`ipv4/conf/default/${k}`]!;
+  for (const k of Object.keys(IPV6_CONF_DEFAULTS)) t[`ipv6/${k}`] = ns.sysctl[`ipv6/conf/default/${k}`]!;
+  for (const [k, v] of Object.entries(NEIGH_DEFAULTS)) t[`neigh/${k}`] = v;
+  return t;
 }
 
-export function removeDevSysctls(ns: Draft<Netns>, dev: string): void {
-  for (const prefix of [`ipv4/conf/${dev}/`, `ipv6/conf/${dev}/`, `ipv4/neigh/${dev}/`]) {
-    for (const k of Object.keys(ns.sysctl)) if (k.startsWith(prefix)) delete ns.sysctl[k];
+/** Map a /proc/sys/net path to its table and key: the namespace's, or a device's. */
+function locate(ns: AnyNs, path: string): { t: Record<string, string>; key: string } | undefined {
+  const m = /^(ipv4|ipv6)\/(conf|neigh)\/([^/]+)\/([^/]+)$/.exec(path);
+  if (m && !(m[2] === 'conf' && (m[3] === 'all' || m[3] === 'default')) && !(m[2] === 'neigh' && m[3] === 'default')) {
+    if (m[1] === 'ipv6' && m[2] === 'neigh') return undefined;
+    const d = devNamed(ns, m[3]!);
+    if (!d) return undefined;
+    return { t: d.sysctl, key: m[2] === 'neigh' ? `neigh/${m[4]}` : `${m[1]}/${m[4]}` };
   }
+  return { t: ns.sysctl, key: path };
 }
 
-export function renameDevSysctls(ns: Draft<Netns>, from: string, to: string): void {
-  for (const prefix of ['ipv4/conf/', 'ipv6/conf/', 'ipv4/neigh/']) {
-    const p = `${prefix}${from}/`;
-    for (const k of Object.keys(ns.sysctl)) {
-      if (k.startsWith(p)) {
-        ns.sysctl[`${prefix}${to}/${k.slice(p.length)}`] = ns.sysctl[k]!;
-        delete ns.sysctl[k];
-      }
-    }
-  }
+function devNamed(ns: AnyNs, name: string): AnyDev | undefined {
+  for (const d of Object.values(ns.devs)) if (d.name === name) return d;
+  return undefined;
 }
 
-/** A numeric sysctl of a namespace (conf keys use the device's value). */
-export function sysctlInt(ns: Netns | Draft<Netns>, key: string): number {
+/** A numeric namespace-wide sysctl ("ipv4/ip_default_ttl", "ipv4/conf/all/rp_filter"). */
+export function sysctlInt(ns: AnyNs, key: string): number {
   return Number.parseInt(ns.sysctl[key] ?? '0', 10);
 }
 
-/** IPV4_DEVCONF_ALL-style "all OR dev" flag (proxy_arp, accept_local uses dev||all too). */
-export function confAny(ns: Netns | Draft<Netns>, dev: string, key: string): boolean {
-  return sysctlInt(ns, `ipv4/conf/all/${key}`) !== 0 || sysctlInt(ns, `ipv4/conf/${dev}/${key}`) !== 0;
+/** A numeric per-device value: "ipv4/KEY", "ipv6/KEY" or "neigh/KEY". */
+export function devInt(d: AnyDev, key: string): number {
+  return Number.parseInt(d.sysctl[key] ?? '0', 10);
+}
+
+/** IPV4_DEVCONF_ALL-style "all OR dev" flag (proxy_arp, accept_local, forwarding's users). */
+export function confAny(ns: AnyNs, d: AnyDev, key: string): boolean {
+  return sysctlInt(ns, `ipv4/conf/all/${key}`) !== 0 || devInt(d, `ipv4/${key}`) !== 0;
 }
 
 /** IN_DEV_MAXCONF: the larger of all and dev (rp_filter, arp_ignore, arp_announce). */
-export function confMax(ns: Netns | Draft<Netns>, dev: string, key: string): number {
-  return Math.max(sysctlInt(ns, `ipv4/conf/all/${key}`), sysctlInt(ns, `ipv4/conf/${dev}/${key}`));
+export function confMax(ns: AnyNs, d: AnyDev, key: string): number {
+  return Math.max(sysctlInt(ns, `ipv4/conf/all/${key}`), devInt(d, `ipv4/${key}`));
 }
 
 export function sysctlRead(w: World, netns: number, path: string): string | undefined {
-  const v = w.netns[netns]?.sysctl[path];
+  const ns = w.netns[netns];
+  const loc = ns && locate(ns, path);
+  const v = loc?.t[loc.key];
   return v === undefined ? undefined : `${v}\n`;
 }
 
 export function sysctlList(w: World, netns: number, dir: string): string[] | undefined {
-  const t = w.netns[netns]?.sysctl;
-  if (!t) return undefined;
+  const ns = w.netns[netns];
+  if (!ns) return undefined;
   const prefix = dir === '' ? '' : dir.endsWith('/') ? dir : `${dir}/`;
   const names = new Set<string>();
-  for (const k of Object.keys(t)) {
-    if (!k.startsWith(prefix)) continue;
-    names.add(k.slice(prefix.length).split('/')[0]!);
+  for (const k of Object.keys(ns.sysctl)) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split('/')[0]!);
+  // the device directories and their entries
+  for (const d of Object.values(ns.devs)) {
+    for (const [fam, sub, pre] of [['ipv4', 'conf', 'ipv4/'], ['ipv6', 'conf', 'ipv6/'], ['ipv4', 'neigh', 'neigh/']] as const) {
+      const base = `${fam}/${sub}/`;
+      if (prefix === base) names.add(d.name);
+      if (prefix === `${base}${d.name}/`) for (const k of Object.keys(d.sysctl)) if (k.startsWith(pre)) names.add(k.slice(pre.length));
+    }
   }
   if (names.size === 0) return undefined;
   return [...names].sort();
@@ -207,7 +224,8 @@ const MULTI = new Set(['ipv4/ip_local_port_range', 'ipv4/ping_group_range']);
 /** Write a sysctl (proc_dointvec semantics: leading integer, else EINVAL). */
 export function sysctlWrite(k: Kctx, netns: number, path: string, value: string, uid: number): void {
   const ns = k.w.netns[netns];
-  if (!ns || ns.sysctl[path] === undefined) throw kerr('ENOENT');
+  const loc = ns && locate(ns, path);
+  if (!ns || !loc || loc.t[loc.key] === undefined) throw kerr('ENOENT');
   if (uid !== 0) throw kerr('EACCES');
   const text = value.trim();
   let v: string;
@@ -224,12 +242,12 @@ export function sysctlWrite(k: Kctx, netns: number, path: string, value: string,
   }
   const m = /^ipv4\/conf\/(all)\/forwarding$/.exec(path);
   if (path === 'ipv4/ip_forward' || m) {
-    // devinet_sysctl_forward / ipv4_doint_and_flush: the switch sets all, default and every device
-    for (const key of Object.keys(ns.sysctl)) {
-      if (/^ipv4\/conf\/[^/]+\/forwarding$/.test(key)) ns.sysctl[key] = v;
-    }
+    // devinet_sysctl_forward: the switch sets all, default and every device
+    ns.sysctl['ipv4/conf/all/forwarding'] = v;
+    ns.sysctl['ipv4/conf/default/forwarding'] = v;
+    for (const d of Object.values(ns.devs)) d.sysctl['ipv4/forwarding'] = v;
     ns.sysctl['ipv4/ip_forward'] = v;
     return;
   }
-  ns.sysctl[path] = v;
+  loc.t[loc.key] = v;
 }

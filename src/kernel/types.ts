@@ -125,6 +125,8 @@ export interface Device {
   addrs: InetAddr[];
   addrs6: Inet6Addr[];
   addrgenmode: 'eui64' | 'none' | 'stable_secret' | 'random';
+  /** this device's /proc/sys/net entries: "ipv4/KEY" (conf), "ipv6/KEY" (conf), "neigh/KEY" */
+  sysctl: Record<string, string>;
   stats: DevStats;
   numTxQueues: number;
   numRxQueues: number;

@@ -67,7 +67,7 @@ function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): v
 export function neighNetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
   if (ev === 'DOWN' || ev === 'UNREGISTER') neighFlushDev(k, nsId, d.ifindex, false);
   else if (ev === 'CHANGE' && !d.carrier) {
-    const evict = k.w.netns[nsId]?.sysctl[`ipv4/conf/${d.name}/arp_evict_nocarrier`] !== '0';
+    const evict = d.sysctl['ipv4/arp_evict_nocarrier'] !== '0';
     if (evict) neighFlushDev(k, nsId, d.ifindex, true);
   }
 }
@@ -79,19 +79,21 @@ import { findDevById } from '../kernel/link_watch.ts';
 import { deviceOps } from '../devices/ops.ts';
 import { runTaps } from '../capture/taps.ts';
 import { macFromText } from './wire/addr.ts';
+import { devInt } from '../kernel/sysctl.ts';
 import { arpSolicit } from './ipv4/arp.ts';
 import { ipv4LinkFailure } from './ipv4/icmp.ts';
 
 /** neigh_alloc sets `confirmed` well in the past: a new entry is not confirmed. */
 const NEVER = -1e18;
 
-function parm(ns: Netns | Draft<Netns>, dev: string, key: string): number {
-  return Number.parseInt(ns.sysctl[`ipv4/neigh/${dev}/${key}`] ?? '0', 10);
+/** A neighbour parameter of the device (its neigh_parms). */
+function parm(d: Device | Draft<Device>, key: string): number {
+  return devInt(d, `neigh/${key}`);
 }
 
 /** neigh_rand_reach_time: uniformly in [base/2, 3·base/2). */
-function reachableTime(k: Kctx, ns: Draft<Netns>, dev: string): number {
-  const base = parm(ns, dev, 'base_reachable_time_ms') * NS_PER_MS;
+function reachableTime(k: Kctx, d: Draft<Device>): number {
+  const base = parm(d, 'base_reachable_time_ms') * NS_PER_MS;
   return Math.floor(base / 2 + k.m.random(k.w) * base);
 }
 
@@ -147,22 +149,22 @@ export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
     case 'STALE':
       n.state = 'DELAY';
       n.updated = k.m.now;
-      armTimer(k, nsId, n, d.id, parm(ns, d.name, 'delay_first_probe_time') * NS_PER_SEC);
+      armTimer(k, nsId, n, d.id, parm(d, 'delay_first_probe_time') * NS_PER_SEC);
       break;
     case 'INCOMPLETE': {
       const q = neighQueue(k, nsId, key);
       q.push(frame);
       let bytes = q.reduce((s, f) => s + f.length, 0);
-      while (bytes > parm(ns, d.name, 'unres_qlen_bytes') && q.length > 0) bytes -= q.shift()!.length;
+      while (bytes > parm(d, 'unres_qlen_bytes') && q.length > 0) bytes -= q.shift()!.length;
       return;
     }
     default: {
       // NONE or FAILED: start resolving (__neigh_event_send)
       n.state = 'INCOMPLETE';
-      n.probes = parm(ns, d.name, 'ucast_solicit');
+      n.probes = parm(d, 'ucast_solicit');
       n.updated = k.m.now;
       neighQueue(k, nsId, key).push(frame);
-      armTimer(k, nsId, n, d.id, Math.max(parm(ns, d.name, 'retrans_time_ms') * NS_PER_MS, 10 * NS_PER_MS));
+      armTimer(k, nsId, n, d.id, Math.max(parm(d, 'retrans_time_ms') * NS_PER_MS, 10 * NS_PER_MS));
       n.probes++;
       arpSolicit(k, nsId, d, n, frame);
       return;
@@ -172,9 +174,9 @@ export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   devQueueXmit(k, nsId, d, frame);
 }
 
-function maxProbes(ns: Netns | Draft<Netns>, dev: string, state: string): number {
-  const u = parm(ns, dev, 'ucast_solicit') + parm(ns, dev, 'app_solicit');
-  return state === 'PROBE' ? u + parm(ns, dev, 'mcast_resolicit') : u + parm(ns, dev, 'mcast_solicit');
+function maxProbes(d: Device | Draft<Device>, state: string): number {
+  const u = parm(d, 'ucast_solicit') + parm(d, 'app_solicit');
+  return state === 'PROBE' ? u + parm(d, 'mcast_resolicit') : u + parm(d, 'mcast_solicit');
 }
 
 function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number, hint: { ns: number; ifindex: number }): void {
@@ -185,8 +187,8 @@ function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devI
   if (!ns || !n || n.timerGen !== gen || !f) return;
   const d = f.dev;
   const now = k.m.now;
-  const delayProbe = parm(ns, d.name, 'delay_first_probe_time') * NS_PER_SEC;
-  const retrans = parm(ns, d.name, 'retrans_time_ms') * NS_PER_MS;
+  const delayProbe = parm(d, 'delay_first_probe_time') * NS_PER_SEC;
+  const retrans = parm(d, 'retrans_time_ms') * NS_PER_MS;
   switch (n.state) {
     case 'REACHABLE':
       // the timer was armed for confirmed + reachable_time; a new confirmation re-arms it
@@ -203,7 +205,7 @@ function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devI
       if (now < n.confirmed + delayProbe) {
         n.state = 'REACHABLE';
         n.updated = now;
-        armTimer(k, nsId, n, devId, n.confirmed + reachableTime(k, ns, d.name) - now);
+        armTimer(k, nsId, n, devId, n.confirmed + reachableTime(k, d) - now);
       } else {
         n.state = 'PROBE';
         n.updated = now;
@@ -215,7 +217,7 @@ function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devI
       return;
     case 'INCOMPLETE':
     case 'PROBE':
-      if (n.probes >= maxProbes(ns, d.name, n.state)) {
+      if (n.probes >= maxProbes(d, n.state)) {
         n.state = 'FAILED';
         n.updated = now;
         // neigh_invalidate: every queued packet gets its error report (ICMP host unreachable)
@@ -243,7 +245,7 @@ export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   }
   if (n.state === 'PERMANENT' || n.state === 'NOARP') return;
   // locktime: a different address within locktime of the last update is ignored
-  const lock = parm(ns, d.name, 'locktime') * 10 * NS_PER_MS;
+  const lock = parm(d, 'locktime') * 10 * NS_PER_MS;
   if (n.lladdr && n.lladdr !== lladdr && n.state !== 'INCOMPLETE' && k.m.now - n.updated < lock) return;
   const wasResolving = n.state === 'INCOMPLETE';
   if (state === 'STALE' && n.lladdr === lladdr && n.state !== 'INCOMPLETE' && n.state !== 'FAILED' && n.state !== 'NONE') {
@@ -256,7 +258,7 @@ export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   n.updated = k.m.now;
   if (state === 'REACHABLE') {
     n.confirmed = k.m.now;
-    armTimer(k, nsId, n, d.id, reachableTime(k, ns, d.name));
+    armTimer(k, nsId, n, d.id, reachableTime(k, d));
   } else {
     n.timerGen++;
   }

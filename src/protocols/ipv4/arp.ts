@@ -29,7 +29,7 @@ function arpSend(k: Kctx, nsId: number, d: Draft<Device>, op: number, dstHw: Uin
  *  address follows arp_announce: by default the source of the packet that needs resolving. */
 export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, pending: Uint8Array | undefined): void {
   const ns = k.w.netns[nsId]!;
-  const announce = confMax(ns, d.name, 'arp_announce');
+  const announce = confMax(ns, d, 'arp_announce');
   let saddr = 0;
   const pktSrc = pending && pending.length >= ETH_HLEN + 20 ? ipv4Src(pending, ETH_HLEN) : 0;
   if (announce === 0 && pktSrc && fibLookup(ns, pktSrc)?.type === 'local') saddr = pktSrc;
@@ -52,7 +52,7 @@ export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arra
   if (arp.op !== ARPOP_REQUEST && arp.op !== ARPOP_REPLY) return;
   const ns = k.w.netns[nsId]!;
   const { spa: sip, tpa: tip } = arp;
-  if (ipv4IsMulticast(tip) || (!confAny(ns, d.name, 'route_localnet') && ipv4IsLoopback(tip))) return;
+  if (ipv4IsMulticast(tip) || (!confAny(ns, d, 'route_localnet') && ipv4IsLoopback(tip))) return;
   const sha = macToText(arp.sha);
   if (sip === 0) {
     // duplicate address detection probe: answer only for our own address on this device
@@ -63,7 +63,7 @@ export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arra
     const v = ipRouteInput(ns, tip, sip, d);
     if (v.kind === 'drop') return;
     if (v.kind === 'local' && !v.brd) {
-      const ignore = confMax(ns, d.name, 'arp_ignore');
+      const ignore = confMax(ns, d, 'arp_ignore');
       const onDev = d.addrs.some((a) => a.local === tip);
       if (ignore === 1 && !onDev) return;
       if (ignore === 2 && !d.addrs.some((a) => a.local === tip && inPrefix(sip, prefixNetwork(a.address, a.prefixlen), a.prefixlen))) return;
@@ -76,5 +76,5 @@ export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arra
   }
   // anything else only refreshes an entry we already have (arp_accept 0)
   const state = arp.op === ARPOP_REPLY && pt === 'host' ? 'REACHABLE' : 'STALE';
-  neighUpdate(k, nsId, d, sip, sha, state, confAny(ns, d.name, 'arp_accept') && arp.op === ARPOP_REPLY);
+  neighUpdate(k, nsId, d, sip, sha, state, confAny(ns, d, 'arp_accept') && arp.op === ARPOP_REPLY);
 }

@@ -8,6 +8,7 @@ import { RT_SCOPE } from '../../kernel/types.ts';
 import type { NetdevEvent } from '../../kernel/notifier.ts';
 import { inPrefix, prefixNetwork } from '../wire/addr.ts';
 import { fibAddIfaddr, fibDelIfaddr } from './fib_frontend.ts';
+import { confAny } from '../../kernel/sysctl.ts';
 
 export interface NewAddr {
   local: number;
@@ -72,7 +73,7 @@ export function inetDelIfa(k: Kctx, nsId: number, d: Draft<Device>, match: (a: I
   const ifa = d.addrs[i]!;
   const gone: InetAddr[] = [ifa];
   if (!ifa.secondary) {
-    const promote = Number.parseInt(k.w.netns[nsId]?.sysctl[`ipv4/conf/${d.name}/promote_secondaries`] ?? '0', 10) !== 0;
+    const promote = confAny(k.w.netns[nsId]!, d, 'promote_secondaries');
     const subs = d.addrs.filter((a) => a.secondary && a.prefixlen === ifa.prefixlen && ifaMatch(ifa, a.address));
     if (promote && subs.length > 0) subs[0]!.secondary = false;
     else gone.push(...subs);

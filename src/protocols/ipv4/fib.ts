@@ -6,6 +6,7 @@ import { kerr } from '../../kernel/errors.ts';
 import type { Device, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { inPrefix, prefixNetwork } from '../wire/addr.ts';
+import { confAny } from '../../kernel/sysctl.ts';
 
 export const RTPROT = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, dhcp: 16 } as const;
 
@@ -73,7 +74,7 @@ export function fibLookup(ns: Netns | Draft<Netns>, dst: number, opts: { oif?: n
     if (dev === undefined) return false;
     const d = ns.devs[dev];
     if (!d) return false;
-    return Number.parseInt(ns.sysctl[`ipv4/conf/${d.name}/ignore_routes_with_linkdown`] ?? '0', 10) !== 0 || Number.parseInt(ns.sysctl['ipv4/conf/all/ignore_routes_with_linkdown'] ?? '0', 10) !== 0;
+    return confAny(ns, d, 'ignore_routes_with_linkdown');
   };
   const tables = opts.table !== undefined ? [opts.table] : [RT_TABLE.local, RT_TABLE.main, RT_TABLE.default];
   for (const t of tables) {

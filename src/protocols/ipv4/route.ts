@@ -5,7 +5,7 @@ import { kerr } from '../../kernel/errors.ts';
 import type { Device, Netns, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { ipv4IsLbcast, ipv4IsLoopback, ipv4IsMulticast, ipv4IsZeronet } from '../wire/addr.ts';
-import { confAny, confMax } from '../../kernel/sysctl.ts';
+import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
 import { fibLookup } from './fib.ts';
 import { inetSelectAddr } from './devinet.ts';
 
@@ -105,8 +105,8 @@ export type InputVerdict =
 function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): boolean {
   if (src === 0) return true;
   const rev = fibLookup(ns, src);
-  if (rev?.type === 'local' && !confAny(ns, indev.name, 'accept_local')) return false;
-  const rp = confMax(ns, indev.name, 'rp_filter');
+  if (rev?.type === 'local' && !confAny(ns, indev, 'accept_local')) return false;
+  const rp = confMax(ns, indev, 'rp_filter');
   if (rp === 0) return true;
   if (!rev || rev.type !== 'unicast') return rp === 2 ? !!rev : false;
   if (rp === 1) return rev.route.dev === indev.ifindex;
@@ -115,17 +115,17 @@ function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): 
 
 /** ip_route_input_slow */
 export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device | Draft<Device>): InputVerdict {
-  if (ipv4IsMulticast(src) || ipv4IsLbcast(src) || (ipv4IsLoopback(src) && indev.kind !== 'loopback' && !confAny(ns, indev.name, 'route_localnet'))) {
+  if (ipv4IsMulticast(src) || ipv4IsLbcast(src) || (ipv4IsLoopback(src) && indev.kind !== 'loopback' && !confAny(ns, indev, 'route_localnet'))) {
     return { kind: 'drop', reason: 'martian' };
   }
   if (ipv4IsLbcast(dst) || (src === 0 && dst === 0)) return { kind: 'local', brd: true };
   if (ipv4IsZeronet(src) && src !== 0) return { kind: 'drop', reason: 'martian' };
-  if (ipv4IsZeronet(dst) || (ipv4IsLoopback(dst) && indev.kind !== 'loopback' && !confAny(ns, indev.name, 'route_localnet'))) {
+  if (ipv4IsZeronet(dst) || (ipv4IsLoopback(dst) && indev.kind !== 'loopback' && !confAny(ns, indev, 'route_localnet'))) {
     return { kind: 'drop', reason: 'martian' };
   }
   const res = fibLookup(ns, dst);
   if (!res) {
-    if (!Number.parseInt(ns.sysctl[`ipv4/conf/${indev.name}/forwarding`] ?? '0', 10)) return { kind: 'drop', reason: 'noforward' };
+    if (!devInt(indev, 'ipv4/forwarding')) return { kind: 'drop', reason: 'noforward' };
     return { kind: 'unreachable', code: 0 };
   }
   if (res.type === 'local' || res.type === 'broadcast') {
@@ -133,7 +133,7 @@ export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device 
     return { kind: 'local', brd: res.type === 'broadcast' };
   }
   if (res.type !== 'unicast') return { kind: 'unreachable', code: res.type === 'prohibit' ? 13 : 1 };
-  if (!Number.parseInt(ns.sysctl[`ipv4/conf/${indev.name}/forwarding`] ?? '0', 10)) return { kind: 'drop', reason: 'noforward' };
+  if (!devInt(indev, 'ipv4/forwarding')) return { kind: 'drop', reason: 'noforward' };
   if (!validateSource(ns, src, indev)) return { kind: 'drop', reason: 'rpfilter' };
   try {
     return { kind: 'forward', route: ipRouteOutput(ns, dst) };

@@ -13,8 +13,7 @@ import { findDevById } from '../../kernel/link_watch.ts';
 import { ipv6LinkLocalFromMac, ipv6ToText, macFromText } from '../wire/addr.ts';
 
 function disabled(k: Kctx, nsId: number, d: Draft<Device>): boolean {
-  const t = k.w.netns[nsId]?.sysctl;
-  return t?.['ipv6/conf/all/disable_ipv6'] === '1' || t?.[`ipv6/conf/${d.name}/disable_ipv6`] === '1';
+  return k.w.netns[nsId]?.sysctl['ipv6/conf/all/disable_ipv6'] === '1' || d.sysctl['ipv6/disable_ipv6'] === '1';
 }
 
 function addrconfDevConfig(k: Kctx, nsId: number, d: Draft<Device>): void {

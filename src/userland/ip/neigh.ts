@@ -95,7 +95,7 @@ function stateOfBits(bits: number): NudState {
 
 /** neigh_alloc leaves `confirmed` two base reachable times in the past. */
 function neverConfirmed(k: Kctx, nsId: number, d: Device): number {
-  const base = Number.parseInt(k.w.netns[nsId]?.sysctl[`ipv4/neigh/${d.name}/base_reachable_time_ms`] ?? '30000', 10);
+  const base = Number.parseInt(d.sysctl['neigh/base_reachable_time_ms'] ?? '30000', 10);
   return k.m.now - 2 * base * NS_PER_MS;
 }
 
