@@ -38,10 +38,10 @@ function editScript(a: string[], b: string[]): Op[] {
       if (i < n && j < m && A[i] === B[j]) {
         mid.push({ kind: ' ', line: A[i++]! });
         j++;
-      } else if (j < m && (i === n || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) {
-        mid.push({ kind: '+', line: B[j++]! });
+      } else if (i < n && (j === m || lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
+        mid.push({ kind: '-', line: A[i++]! }); // deletions first, as diff -u prints them
       } else {
-        mid.push({ kind: '-', line: A[i++]! });
+        mid.push({ kind: '+', line: B[j++]! });
       }
     }
   }
@@ -103,7 +103,8 @@ export function unifiedDiff(a: string, b: string, labelA = 'expected', labelB = 
     const bLen = hunk.filter((o) => o.kind !== '-').length;
     const aStart = aLen ? ai[start]! : ai[start]! - 1;
     const bStart = bLen ? bi[start]! : bi[start]! - 1;
-    out.push(`@@ -${aStart},${aLen} +${bStart},${bLen} @@`);
+    const range = (start: number, len: number) => (len === 1 ? `${start}` : `${start},${len}`);
+    out.push(`@@ -${range(aStart, aLen)} +${range(bStart, bLen)} @@`);
     for (const o of hunk) out.push(o.kind + (o.kind === ' ' ? o.line : o.line.replace(/ +$/, (s) => '␠'.repeat(s.length))));
     k = end;
   }

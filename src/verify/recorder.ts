@@ -6,9 +6,9 @@
 //   DIR/expected/NAME.out        its normalised stdout+stderr on the real kernel
 //   DIR/expected/MANIFEST.json   { NAME: ManifestEntry } (sorted by name)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { unifiedDiff } from './diff.ts';
 import { normalize } from './normalize.ts';
 import { machineState, runFileInSandbox, SANDBOX_PATH } from './sandbox.ts';
@@ -133,8 +133,7 @@ export function saveRecording(rec: Recording, env: { kernel: string; tools: Reco
   const dir = expectedDir(rec.scriptPath);
   mkdirSync(dir, { recursive: true });
   writeAtomic(expectedPath(rec.scriptPath), rec.output);
-  const m = readManifest(dir);
-  m[rec.name] = {
+  const entry: ManifestEntry = {
     kernel: env.kernel,
     tools: env.tools,
     recorded: new Date().toISOString(),
@@ -143,7 +142,30 @@ export function saveRecording(rec: Recording, env: { kernel: string; tools: Reco
     runs: rec.runs.length,
     status: rec.status,
   };
-  writeManifest(dir, m);
+  withLock(manifestPath(dir) + '.lock', () => writeManifest(dir, { ...readManifest(dir), [rec.name]: entry }));
+}
+
+/** Serialises manifest updates of recorders running at the same time (a lock file). */
+function withLock(lock: string, fn: () => void): void {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // a lock older than a minute was left by a killed recorder
+      const st = statSync(lock, { throwIfNoEntry: false });
+      if (st && Date.now() - st.mtimeMs > 60_000) rmSync(lock, { force: true });
+      if (Date.now() > deadline) throw new Error(`cannot lock ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 export interface ManifestProblem {
@@ -156,6 +178,7 @@ export function checkExpectedDir(dir: string): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   const m = readManifest(dir);
   const scriptsDir = dirname(dir);
+  const rel = (p: string) => relative(process.cwd(), p) || p;
   const outs = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.out')).sort() : [];
   for (const f of outs) {
     const name = f.slice(0, -4);
@@ -167,11 +190,11 @@ export function checkExpectedDir(dir: string): ManifestProblem[] {
     }
     const got = sha256(readFileSync(file));
     if (got !== e.outputSha256)
-      problems.push({ file, problem: `sha256 ${got} differs from the manifest's ${e.outputSha256}: the file was changed after recording (hand edit?); re-record with: npx tsx scripts/record.ts ${join(scriptsDir, name + '.sh')}` });
+      problems.push({ file, problem: `sha256 ${got} differs from the manifest's ${e.outputSha256}: the file was changed after recording (hand edit?); re-record with: npx tsx scripts/record.ts ${rel(join(scriptsDir, name + '.sh'))}` });
     const script = join(scriptsDir, `${name}.sh`);
-    if (!existsSync(script)) problems.push({ file, problem: `no script ${script} for this recording` });
+    if (!existsSync(script)) problems.push({ file, problem: `no script ${rel(script)} for this recording` });
     else if (sha256(readFileSync(script)) !== e.scriptSha256)
-      problems.push({ file: script, problem: `the script changed since ${name}.out was recorded; re-record with: npx tsx scripts/record.ts ${script}` });
+      problems.push({ file: script, problem: `the script changed since ${name}.out was recorded; re-record with: npx tsx scripts/record.ts ${rel(script)}` });
   }
   for (const name of Object.keys(m))
     if (!outs.includes(`${name}.out`)) problems.push({ file: manifestPath(dir), problem: `entry "${name}" has no ${name}.out` });

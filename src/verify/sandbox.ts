@@ -1,19 +1,20 @@
 // Runs bash scripts on the real kernel, in a throwaway sandbox that cannot touch the machine's own
 // networking: `unshare --net --mount --propagation private --pid --fork --mount-proc` (a new
-// network namespace that is the script's "host", a private mount namespace, and a PID namespace so
-// that process numbers only name the sandbox's own processes), a fresh tmpfs on /run with a fresh tmpfs on
-// /run/netns (so `ip netns add` never writes into the machine's /run/netns, names cannot collide,
-// and `ip netns list` has the order of a fresh /run/netns: newest first), and /sys remounted so
-// /sys/class/net shows the sandbox's devices. Like ../shared/scenarios/record.sh, except that /run
-// itself is a tmpfs too: the machine's /run gets neither a netns directory nor an xtables.lock.
-// When the process exits — or is killed — every namespace and device it made disappears with it.
+// network namespace that is the script's "host", a private mount namespace, and a PID namespace
+// so that process numbers only name the sandbox's own processes), a fresh tmpfs on /run with a
+// fresh tmpfs on /run/netns (so `ip netns add` never writes into the machine's /run/netns, names
+// cannot collide, and `ip netns list` has the order of a fresh /run/netns: newest first), and
+// /sys remounted so /sys/class/net shows the sandbox's devices. Like ../shared/scenarios/record.sh,
+// plus the PID namespace, and /run itself is a tmpfs too: the machine's /run gets neither a netns
+// directory nor an xtables.lock. When the process exits — or is killed — every namespace, device
+// and process it made disappears with it.
 //
 // The script's stdout and stderr go into one pipe (`exec 2>&1` before the script starts), so the
 // output interleaves exactly as `bash script.sh 2>&1 | …` does: per write, with stdout
 // block-buffered by the tools (a pipe is not a terminal).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Environment of every sandboxed script: fixed PATH and the C locale (`sort` order!). */
@@ -56,16 +57,27 @@ export interface SandboxResult {
 }
 
 export interface SandboxRun {
-  /** pid of the sandbox's first process (unshare, then bash); also its process group id. */
+  /** pid of the sandbox's first process (unshare; the script's bash is its child, PID 1 inside);
+   *  also the process group id of everything the script starts. */
   readonly pid: number;
   readonly result: Promise<SandboxResult>;
   /** Output so far. */
   output(): string;
-  /** Signals the sandbox's whole process group. */
+  /** Signals the sandbox's whole process group (default SIGTERM). */
   kill(signal?: NodeJS.Signals): void;
 }
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+/** Process groups of the sandboxes still running: killed if this process exits first. */
+const live = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of live) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 
 function hostNetns(): string {
   return readlinkSync('/proc/self/ns/net');
@@ -89,6 +101,7 @@ export function startSandbox(scriptPath: string, opts: SandboxOptions = {}): San
   child.stdout.on('data', (b: Buffer) => chunks.push(b));
   child.stderr.on('data', (b: Buffer) => errChunks.push(b)); // only unshare's own errors
   const pid = child.pid;
+  if (pid !== undefined) live.add(pid);
   const killGroup = (signal: NodeJS.Signals): void => {
     if (pid === undefined) return;
     try {
@@ -109,8 +122,9 @@ export function startSandbox(scriptPath: string, opts: SandboxOptions = {}): San
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (pid !== undefined) live.delete(pid);
       const output = Buffer.concat([...chunks, ...errChunks]).toString('utf8');
-      const status = timedOut ? 124 : code ?? 128 + (SIGNALS[signal ?? ''] ?? 0);
+      const status = timedOut ? 124 : code ?? 128 + (signal ? osConstants.signals[signal] : 0);
       done({ output, status, timedOut });
     });
   });
@@ -118,7 +132,7 @@ export function startSandbox(scriptPath: string, opts: SandboxOptions = {}): San
     pid: pid ?? -1,
     result,
     output: () => Buffer.concat(chunks).toString('utf8'),
-    kill: killGroup,
+    kill: (signal = 'SIGTERM') => killGroup(signal),
   };
 }
 
@@ -254,6 +268,7 @@ export function machineState(): string {
     sh("ip -6 route show table all | sed -E 's/ expires [0-9]+sec//'"),
     sh('ip rule show; ip -6 rule show'),
     sh('ip netns list'),
+    sh('ip -all netns exec ip -br link; ip -all netns exec ip -br addr; ip -all netns exec ip route'),
     sh('ls -la --time-style=+ /run/netns 2>&1 || true'),
     sh('ls -A /run'),
     sh('sysctl net.ipv4.ip_forward net.ipv4.conf.all.forwarding net.ipv4.conf.default.forwarding net.ipv4.conf.all.rp_filter net.ipv4.conf.all.proxy_arp net.ipv6.conf.all.disable_ipv6'),
