@@ -207,6 +207,9 @@ function parseArgs(ctx: CommandContext): Opts | number {
   return o;
 }
 
+/** The least virtual time between two echo requests (what a send costs the host). */
+const MIN_SEND_GAP_NS = 10_000;
+
 /** iputils' time formatting: 3 decimals below 1 ms … none from 100 ms. */
 function fmtMs(ns: number): string {
   const us = Math.round(ns / 1000);
@@ -286,6 +289,8 @@ export const ping: Command = async (ctx) => {
   ctx.proc.handled.add(SIG.SIGINT);
   ctx.proc.handled.add(SIG.SIGALRM);
 
+  // sending takes time too: even `-i 0` lets the clock move between packets
+  const interval = Math.max(o.interval, MIN_SEND_GAP_NS);
   const start = m.now;
   const sentAt = new Map<number, number>();
   const rtts: number[] = [];
@@ -377,7 +382,7 @@ export const ping: Command = async (ctx) => {
   };
 
   send();
-  let nextSend = start + o.interval;
+  let nextSend = start + interval;
   const hardEnd = o.deadline ? start + o.deadline : Infinity;
   for (;;) {
     const done = o.count ? received + errors >= o.count && !o.deadline : false;
@@ -390,7 +395,7 @@ export const ping: Command = async (ctx) => {
       if (m.now >= hardEnd) break;
       if (allSent) break;
       send();
-      nextSend += o.interval;
+      nextSend += interval;
       continue;
     }
     const r = await sock.recv(ctx.proc, until - m.now);
