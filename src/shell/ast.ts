@@ -81,8 +81,19 @@ export interface Stmt {
   bg: boolean;
   redirs: Redir[];
   line: number;
+  /** line of the statement's last token (bash reports killed jobs with it) */
+  endLine: number;
   /** source text, kept for background statements (jobs) */
   text?: string;
+  /** byte span in the source, for the text of a killed command's report */
+  span?: [number, number, Converter];
+}
+
+/** The source text of a statement. */
+export function stmtText(st: Stmt): string {
+  if (st.text !== undefined) return st.text;
+  if (!st.span) return '';
+  return st.span[2].slice(st.span[0], st.span[1]);
 }
 
 export interface CaseItem {
@@ -130,7 +141,21 @@ export class ShellSyntaxError extends Error {
 
 const parser = sh.syntax.NewParser();
 const T = (n: GoNode): string => sh.syntax.NodeType(n);
-const line = (n: GoNode): number => n.Pos().Line() as number;
+const posLine = (p: GoNode): number => {
+  try {
+    return p.Line() as number;
+  } catch {
+    return 0;
+  }
+};
+const line = (n: GoNode): number => {
+  try {
+    return n.Pos().Line() as number;
+  } catch {
+    // nodes made by SplitBraces have no position
+    return 0;
+  }
+};
 
 /** Parse bash source into statements; throws ShellSyntaxError. */
 export function parse(src: string, name = ''): Stmt[] {
@@ -138,20 +163,22 @@ export function parse(src: string, name = ''): Stmt[] {
   try {
     f = parser.Parse(src, name);
   } catch (e) {
-    throw toSyntaxError(e);
+    throw toSyntaxError(e, src);
   }
   return new Converter(src).stmts(f.Stmts);
 }
 
-function toSyntaxError(e: unknown): ShellSyntaxError {
+function toSyntaxError(e: unknown, src: string): ShellSyntaxError {
   const g = e as GoNode;
   let msg = 'syntax error';
   let ln = 1;
-  let text: string | undefined;
+  let col = 0;
   try {
     msg = typeof g?.Error === 'function' ? String(g.Error()) : String(g);
-    if (g?.Pos && typeof g.Pos.Line === 'function') ln = g.Pos.Line();
-    text = typeof g?.Text === 'string' ? g.Text : undefined;
+    if (g?.Pos && typeof g.Pos.Line === 'function') {
+      ln = g.Pos.Line();
+      col = g.Pos.Col();
+    }
   } catch {
     /* keep defaults */
   }
@@ -164,7 +191,18 @@ function toSyntaxError(e: unknown): ShellSyntaxError {
   // "name:3:5: message" -> "message"
   const m = /^[^:]*:\d+:\d+: (.*)$/s.exec(msg);
   const bare = m ? m[1]! : msg;
-  return new ShellSyntaxError(bare, ln, incomplete, text ?? guessToken(bare));
+  let token = guessToken(bare);
+  // "X must be followed by ...": bash complains about the token after X
+  const follow = /^"?([^"\s]+)"? must be followed by/.exec(bare);
+  if (follow && col > 0) {
+    const lineText = src.split('\n')[ln - 1] ?? '';
+    const at = lineText.indexOf(follow[1]!, col - 1);
+    const rest = at >= 0 ? lineText.slice(at + follow[1]!.length) : '';
+    const m2 = /^\s*(;;|&&|\|\||[;&|()<>]|[^\s;&|()<>]+)/.exec(rest);
+    if (m2) token = m2[1];
+    else token = 'newline';
+  }
+  return new ShellSyntaxError(bare, ln, incomplete, token);
 }
 
 function guessToken(msg: string): string | undefined {
@@ -179,8 +217,12 @@ function guessToken(msg: string): string | undefined {
   return undefined;
 }
 
-class Converter {
+export class Converter {
   private bytes: Uint8Array | undefined;
+  slice(a: number, b: number): string {
+    this.bytes ??= new TextEncoder().encode(this.src);
+    return new TextDecoder().decode(this.bytes.subarray(a, b));
+  }
   constructor(private src: string) {}
 
   /** source text of a node (for messages that quote an expression) */
@@ -208,7 +250,13 @@ class Converter {
       bg: !!s.Background,
       redirs: ((s.Redirs ?? []) as GoNode[]).map((r) => this.redir(r)),
       line: line(s),
+      endLine: s.End().Line() as number,
     };
+    try {
+      st.span = [s.Pos().Offset() as number, s.End().Offset() as number, this];
+    } catch {
+      /* no span */
+    }
     if (st.bg) st.text = this.textOf(s);
     return st;
   }
@@ -237,8 +285,11 @@ class Converter {
         return { t: 'bin', op: tok(c.Op), x: this.stmt(c.X), y: this.stmt(c.Y) };
       case 'IfClause':
         return this.ifClause(c);
-      case 'WhileClause':
-        return { t: 'while', until: !!c.Until, cond: this.stmts(c.Cond), body: this.stmts(c.Do) };
+      case 'WhileClause': {
+        const body = this.stmts(c.Do);
+        if (!body.length) throw new ShellSyntaxError('empty list', posLine(c.DonePos), false, 'done');
+        return { t: 'while', until: !!c.Until, cond: this.stmts(c.Cond), body };
+      }
       case 'ForClause': {
         const loop = c.Loop;
         if (T(loop) === 'CStyleLoop') {
@@ -258,6 +309,7 @@ class Converter {
         } catch {
           hasIn = !!items && items.length > 0;
         }
+        if (!(c.Do && c.Do.length)) throw new ShellSyntaxError('empty list', posLine(c.DonePos), false, 'done');
         return {
           t: 'for',
           name: String(loop.Name.Value),
@@ -276,8 +328,11 @@ class Converter {
             stmts: this.stmts(it.Stmts),
           })),
         };
-      case 'Block':
-        return { t: 'block', stmts: this.stmts(c.Stmts) };
+      case 'Block': {
+        const stmts = this.stmts(c.Stmts);
+        if (!stmts.length) throw new ShellSyntaxError('empty list', posLine(c.Rbrace), false, '}');
+        return { t: 'block', stmts };
+      }
       case 'Subshell':
         return { t: 'subshell', stmts: this.stmts(c.Stmts) };
       case 'FuncDecl':
@@ -306,6 +361,12 @@ class Converter {
 
   ifClause(c: GoNode): IfCmd {
     const node: IfCmd = { t: 'if', cond: this.stmts(c.Cond), then: this.stmts(c.Then), else: null };
+    // bash (unlike mvdan) rejects an empty `then` or `else` list
+    if (node.then.length === 0) {
+      const e = c.Else;
+      if (e) throw new ShellSyntaxError('empty list', line(e), false, e.Cond && e.Cond.length ? 'elif' : 'else');
+      throw new ShellSyntaxError('empty list', posLine(c.FiPos), false, 'fi');
+    }
     if (c.Else) node.else = this.ifClause(c.Else);
     return node;
   }
@@ -326,10 +387,10 @@ class Converter {
     };
   }
 
-  word(w: GoNode, braces = true): Word {
+  word(w: GoNode, braces = true, at = 0): Word {
     let node = w;
     if (braces && this.mayHaveBraces(w)) node = sh.syntax.SplitBraces(w);
-    return { parts: this.parts(node.Parts), line: line(w) };
+    return { parts: this.parts(node.Parts), line: line(w) || at };
   }
 
   private mayHaveBraces(w: GoNode): boolean {

@@ -4,11 +4,11 @@
 // same process when bash would exec them: the last command of a subshell). Every wait goes
 // through Machine.block / waitExit, so virtual time advances only when all processes wait.
 import { Killed, SIG, WaitQueue, type Machine, type Process } from '../kernel/machine.ts';
-import { parse, ShellSyntaxError, type Arith, type Cmd, type IfCmd, type ParamExp, type Redir, type Stmt, type TestExpr, type Word, type WordPart } from './ast.ts';
-import { ArithError, evalArith, evalArithText, evalValue, type ArithEnv } from './arith.ts';
-import { escapeGlob, globMatch, hasGlob, patternSource, replacePattern, trimPattern, unescapeGlob } from './pattern.ts';
+import { parse, ShellSyntaxError, stmtText, type Arith, type Cmd, type IfCmd, type ParamExp, type Redir, type Stmt, type TestExpr, type Word, type WordPart } from './ast.ts';
+import { ArithError, evalArith, evalArithText, type ArithEnv } from './arith.ts';
+import { escapeGlob, globMatch, hasGlob, replacePattern, trimPattern, unescapeGlob } from './pattern.ts';
 import { Fd, FdError, FileInOut, FileOut, InFd, Interrupted, NullFd, Pipe, StringIn } from './streams.ts';
-import { basename, DEFAULT_PATH, errReason, System, writeSafe, type Found } from './system.ts';
+import { DEFAULT_PATH, errReason, System, writeSafe, type Found } from './system.ts';
 import { FsError, normPath, toText } from './vfs.ts';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins.ts';
 import { fileTest, FILE_OPS } from './test.ts';
@@ -32,6 +32,13 @@ export class LoopSignal {
 export class AbortCommand {
   constructor(readonly status: number) {}
 }
+/** Ctrl-C in the interactive shell: abandons the whole input. */
+export class InterruptInput {}
+
+const yieldNow: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
+/** statements run by all shells; every so many the interpreter lets the host's event loop run */
+let stepCounter = 0;
 
 type Value = string | string[] | Map<string, string>;
 export interface Var {
@@ -92,7 +99,20 @@ const DEFAULT_IFS = ' \t\n';
 /** Per-command: how to run a function body. */
 interface FuncDef {
   body: Stmt;
+  line: number;
+  /** what bash calls the file a function came from in messages: the script, "main" (stdin), "environment" (-c) */
+  src: string;
 }
+
+/** strsignal(3) texts, as bash prints them for a command killed by a signal */
+export const SIGDESC: Record<number, string> = {
+  1: 'Hangup', 2: 'Interrupt', 3: 'Quit', 4: 'Illegal instruction', 5: 'Trace/breakpoint trap', 6: 'Aborted', 7: 'Bus error',
+  8: 'Floating point exception', 9: 'Killed', 10: 'User defined signal 1', 11: 'Segmentation fault', 12: 'User defined signal 2',
+  13: 'Broken pipe', 14: 'Alarm clock', 15: 'Terminated', 16: 'Stack fault', 17: 'Child exited', 18: 'Continued',
+  19: 'Stopped (signal)', 20: 'Stopped', 21: 'Stopped (tty input)', 22: 'Stopped (tty output)', 23: 'Urgent I/O condition',
+  24: 'CPU time limit exceeded', 25: 'File size limit exceeded', 26: 'Virtual timer expired', 27: 'Profiling timer expired',
+  28: 'Window changed', 29: 'I/O possible', 30: 'Power failure', 31: 'Bad system call',
+};
 
 export interface ShellInit {
   fds: (Fd | undefined)[];
@@ -131,6 +151,16 @@ export class Shell {
   lineBase = 0;
   substLevel = 0;
   execStmt: Stmt | null = null;
+  /** `bash -c 'one command'` execs that command */
+  execSingle = false;
+  /** where bash says a killed foreground command was (the end line of the top-level command) */
+  reportLine = 0;
+  /** the source name functions defined now will carry (see FuncDef.src) */
+  srcName = '';
+  /** the source name of the function running now */
+  funcSrc = '';
+  /** process substitutions whose /dev/fd/N the current command may still open */
+  procSubstOpen: [string, Fd][] = [];
   inTrap = 0;
   deferred: number[] = [];
   pipestatus: number[] = [0];
@@ -202,13 +232,15 @@ export class Shell {
     c.positional = [...this.positional];
     c.opts = { ...this.opts };
     c.shopt = { ...this.shopt };
-    c.traps = new Map([...this.traps].filter(([, a]) => a === ''));
+    // ignored signals stay ignored in a subshell (not the interactive shell's own ignores)
+    c.traps = this.interactive && !this.isSubshell ? new Map() : new Map([...this.traps].filter(([, a]) => a === ''));
     c.fds = this.fds.map((f) => f?.ref());
     c.jobs = [];
     c.funcNames = [...this.funcNames];
     c.deferred = [];
     c.pipestatus = [...this.pipestatus];
     c.aliases = new Map(this.aliases);
+    c.procSubstOpen = [];
     c.isSubshell = true;
     c.execStmt = null;
     c.inTrap = 0;
@@ -230,13 +262,23 @@ export class Shell {
     }
     const proc = this.m.spawn({ parent: this.p, comm: this.p.comm }, async (p) => {
       c.p = p;
+      const av = this.sys.argv.get(this.p);
+      if (av) this.sys.argv.set(p, av);
       this.sys.setCwd(p, c.cwd);
-      for (const [sig, a] of c.traps) if (typeof sig === 'number' && a === '') p.handled.add(sig);
+      for (const [sig, a] of c.traps) {
+        if (typeof sig === 'number' && a === '') {
+          p.handled.add(sig);
+          this.sys.ignore(p, sig, true);
+        }
+      }
       let st = 1;
       try {
         st = await c.runAsChild(body);
       } catch (e) {
-        if (e instanceof Killed) onDone?.(128 + e.sig);
+        if (e instanceof Killed) {
+          this.sys.termsig.set(p, e.sig);
+          onDone?.(128 + e.sig);
+        }
         throw e;
       } finally {
         c.closeAll();
@@ -263,11 +305,20 @@ export class Shell {
       else if (e instanceof ReturnSignal) st = e.status;
       else if (e instanceof LoopSignal) st = this.status;
       else if (e instanceof Killed) {
-        if (e.sig !== SIG.SIGKILL) await this.runExitTrap(128 + e.sig).catch(() => 0);
+        if (e.sig !== SIG.SIGKILL) {
+          this.dropSignal(e.sig);
+          await this.runExitTrap(128 + e.sig).catch(() => 0);
+        }
         throw e;
       } else throw e;
     }
     return this.runExitTrap(st);
+  }
+
+  /** Forget a pending signal (the one the shell is dying of, so its EXIT trap can run). */
+  dropSignal(sig: number): void {
+    for (let i = this.p.pending.indexOf(sig); i >= 0; i = this.p.pending.indexOf(sig)) this.p.pending.splice(i, 1);
+    this.deferred = this.deferred.filter((s) => s !== sig);
   }
 
   /** Run and clear the EXIT trap; returns the shell's final status. */
@@ -292,7 +343,7 @@ export class Shell {
   prefix(line = this.lineno): string {
     if (this.dialect === 'sh') return `${this.name}: ${line}: `;
     if (this.interactive) return 'bash: ';
-    return `${this.name}: line ${line}: `;
+    return `${this.funcDepth > 0 && this.funcSrc ? this.funcSrc : this.name}: line ${line}: `;
   }
 
   err(msg: string): void {
@@ -369,9 +420,18 @@ export class Shell {
         return String(this.pipestatus[0] ?? 0);
       case 'FUNCNAME':
         return this.funcNames.length ? this.funcNames[this.funcNames.length - 1] : undefined;
+      case 'BASH_SOURCE':
+        return this.bashSource();
       default:
         return null;
     }
+  }
+
+  /** ${BASH_SOURCE[0]}: the file the running code came from ("" for -c and stdin) */
+  bashSource(): string | undefined {
+    if (this.dialect !== 'bash') return undefined;
+    const src = this.funcDepth > 0 && this.funcSrc ? this.funcSrc : this.srcName;
+    return src === 'environment' || src === 'main' ? '' : src || undefined;
   }
 
   flagString(): string {
@@ -404,6 +464,10 @@ export class Shell {
     if (name === '@' || name === '*') return [...this.positional];
     if (name === 'PIPESTATUS') return this.pipestatus.map(String);
     if (name === 'FUNCNAME') return [...this.funcNames].reverse();
+    if (name === 'BASH_SOURCE') {
+      const b = this.bashSource();
+      return b === undefined ? [] : [b];
+    }
     if (name === 'BASH_REMATCH') return [...this.rematch];
     const v = this.lookup(name);
     if (!v || v.value === undefined) {
@@ -589,6 +653,7 @@ export class Shell {
     let skipLine = -1;
     for (const st of stmts) {
       if (st.line === skipLine) continue;
+      if (this.funcDepth === 0) this.reportLine = st.endLine + this.lineBase;
       try {
         await this.runStmt(st);
       } catch (e) {
@@ -609,6 +674,9 @@ export class Shell {
   }
 
   async runStmt(st: Stmt): Promise<number> {
+    // A shell loop that never blocks must not starve the host (Ctrl-C in nsemu shell, output
+    // flushing): it stays runnable for the Machine, so virtual time and determinism are untouched.
+    if (++stepCounter % 4096 === 0) await yieldNow();
     if (this.p.pending.length || this.deferred.length) await this.runPendingTraps();
     this.lineno = st.line + this.lineBase;
     if (this.opts.noexec && !this.interactive) return 0;
@@ -618,15 +686,20 @@ export class Shell {
       return 0;
     }
     let status: number;
-    if (st.neg) {
-      this.errexitOff++;
-      try {
-        status = await this.runCmd(st);
-      } finally {
-        this.errexitOff--;
-      }
-      status = status === 0 ? 1 : 0;
-    } else status = await this.runCmd(st);
+    const psMark = this.procSubstOpen.length;
+    try {
+      if (st.neg) {
+        this.errexitOff++;
+        try {
+          status = await this.runCmd(st);
+        } finally {
+          this.errexitOff--;
+        }
+        status = status === 0 ? 1 : 0;
+      } else status = await this.runCmd(st);
+    } finally {
+      if (this.procSubstOpen.length > psMark) this.closeProcSubst(psMark);
+    }
     this.status = status;
     if (status !== 0 && !st.neg && this.errexitOff === 0 && st.cmd && errexitApplies(st.cmd)) {
       const errTrap = this.traps.get('ERR');
@@ -649,7 +722,7 @@ export class Shell {
     if (c.t === 'call') return this.runCall(c, st);
     if (c.t === 'func') {
       // redirections written after a function definition apply each time it runs
-      this.funcs.set(c.name, { body: st.redirs.length ? { ...c.body, redirs: [...c.body.redirs, ...st.redirs] } : c.body });
+      this.funcs.set(c.name, { body: st.redirs.length ? { ...c.body, redirs: [...c.body.redirs, ...st.redirs] } : c.body, line: st.line + this.lineBase, src: this.srcName || this.name });
       return 0;
     }
     if (c.t === 'bin' && (c.op === '|' || c.op === '|&')) {
@@ -681,7 +754,7 @@ export class Shell {
       case 'block':
         return this.runStmts(c.stmts);
       case 'subshell':
-        return this.runSubshell(c.stmts);
+        return this.runSubshell(c.stmts, st);
       case 'if':
         return this.runIf(c);
       case 'while': {
@@ -806,7 +879,7 @@ export class Shell {
           this.err('[[: not found');
           return 127;
         }
-        if (this.opts.xtrace) this.trace(['[[', '...', ']]']);
+        if (this.opts.xtrace) this.trace(['[[', ...(await this.testWords(c.x)), ']]'], true);
         try {
           return (await this.evalTest(c.x)) ? 0 : 1;
         } catch (e) {
@@ -819,6 +892,7 @@ export class Shell {
       }
       case 'arith': {
         this.lineno = c.line + this.lineBase;
+        if (this.opts.xtrace) this.trace([`((  ${c.text}  ))`], true);
         try {
           const v = await evalArith(c.x ?? { t: 'word', w: { parts: [{ k: 'lit', v: '0' }], line: 0 } }, this.arithEnv());
           return v !== 0n ? 0 : 1;
@@ -883,12 +957,12 @@ export class Shell {
     return 0;
   }
 
-  private async runSubshell(stmts: Stmt[]): Promise<number> {
+  private async runSubshell(stmts: Stmt[], st?: Stmt): Promise<number> {
     const proc = this.fork(async (c) => {
       if (stmts.length === 1) c.execStmt = stmts[0]!;
       return c.runTop(stmts);
     });
-    return this.waitFg(proc);
+    return this.waitFg(proc, st ?? null);
   }
 
   // ---- pipelines and jobs ------------------------------------------------------------------
@@ -925,7 +999,7 @@ export class Shell {
       prevRead = pipe?.readEnd;
     }
     const statuses: number[] = [];
-    for (const p of procs) statuses.push(await this.waitFg(p));
+    for (let i = 0; i < procs.length; i++) statuses.push(await this.waitFg(procs[i]!, i === procs.length - 1 ? st : undefined));
     this.pipestatus = statuses;
     let status = statuses[statuses.length - 1]!;
     if (this.opts.pipefail) {
@@ -963,22 +1037,51 @@ export class Shell {
     this.lastBg = job.proc.pid;
   }
 
-  /** Wait for a foreground child; signals that arrive meanwhile run their traps afterwards. */
-  async waitFg(child: Process): Promise<number> {
+  /**
+   * Wait for a foreground child; signals that arrive meanwhile run their traps afterwards.
+   * With `report`, say so when it was killed by a signal, as bash does ("Terminated").
+   */
+  async waitFg(child: Process, report?: Stmt | null): Promise<number> {
+    let st: number;
     for (;;) {
       const r = await this.m.waitExit(this.p, child);
-      if (r !== 'signal') return r;
+      if (r !== 'signal') {
+        st = r;
+        break;
+      }
       this.deferSignals();
     }
+    if (report !== undefined) this.reportKilled(child, report);
+    return st;
+  }
+
+  reportKilled(child: Process, st: Stmt | null): void {
+    const sig = this.sys.termsig.get(child);
+    if (sig === undefined || sig === SIG.SIGINT || sig === SIG.SIGPIPE) return;
+    const desc = SIGDESC[sig] ?? `Signal ${sig}`;
+    if (this.dialect === 'sh' || sig === SIG.SIGTERM || this.interactive) {
+      writeSafe(this.fds[2], `${desc}\n`);
+      return;
+    }
+    const text = st ? stmtText(st).replace(/[\s;&]+$/, '') : '';
+    writeSafe(this.fds[2], `${this.name}: line ${this.reportLine}: ${child.pid} ${desc.padEnd(24)}${text}\n`);
   }
 
   /** Fatal signals kill the shell now; handled ones are remembered for their traps. */
   deferSignals(): void {
+    this.shield();
     this.p.checkSignals();
     for (let s = this.p.takeSignal(); s !== undefined; s = this.p.takeSignal()) this.deferred.push(s);
   }
 
+  /** The interactive shell outlives the machine stopping a deadlocked command (SIGKILL to all). */
+  shield(): void {
+    if (!this.interactive || this.isSubshell) return;
+    for (let i = this.p.pending.indexOf(SIG.SIGKILL); i >= 0; i = this.p.pending.indexOf(SIG.SIGKILL)) this.p.pending.splice(i, 1);
+  }
+
   async runPendingTraps(): Promise<void> {
+    this.shield();
     this.p.checkSignals();
     const sigs = this.deferred;
     this.deferred = [];
@@ -987,6 +1090,11 @@ export class Shell {
       const action = this.traps.get(s);
       if (action === undefined) {
         if (isDefaultIgnored(s)) continue;
+        if (this.interactive && !this.isSubshell && (s === SIG.SIGINT || s === SIG.SIGTERM || s === SIG.SIGQUIT)) {
+          // an interactive shell ignores TERM and QUIT; INT abandons what it is running
+          if (s === SIG.SIGINT) throw new InterruptInput();
+          continue;
+        }
         throw new Killed(s);
       }
       if (action === '') continue;
@@ -1008,10 +1116,16 @@ export class Shell {
   setTrap(sig: number | string, action: string | undefined): void {
     if (action === undefined) {
       this.traps.delete(sig);
-      if (typeof sig === 'number') this.p.handled.delete(sig);
+      if (typeof sig === 'number') {
+        this.p.handled.delete(sig);
+        this.sys.ignore(this.p, sig, false);
+      }
     } else {
       this.traps.set(sig, action);
-      if (typeof sig === 'number' && sig !== SIG.SIGKILL && sig !== SIG.SIGSTOP) this.p.handled.add(sig);
+      if (typeof sig === 'number' && sig !== SIG.SIGKILL && sig !== SIG.SIGSTOP) {
+        this.p.handled.add(sig);
+        this.sys.ignore(this.p, sig, action === '');
+      }
     }
   }
 
@@ -1049,6 +1163,7 @@ export class Shell {
       }
       const r = await this.m.block(this.p, { queue: this.childQ });
       if (r !== 'wake') {
+        this.shield();
         this.p.checkSignals();
         const sigs: number[] = [];
         for (let s = this.p.takeSignal(); s !== undefined; s = this.p.takeSignal()) sigs.push(s);
@@ -1082,6 +1197,8 @@ export class Shell {
       if (this.opts.xtrace && trace.length) this.trace(trace, true);
       if (!ok) {
         if (!this.interactive && this.dialect === 'sh') throw new ExitShell(2);
+        // an assignment error abandons the rest of the command line
+        if (!this.interactive) throw new AbortCommand(1);
         return 1;
       }
       return this.lastSubst;
@@ -1103,7 +1220,7 @@ export class Shell {
     const name = argv[0]!;
     const isExec = name === 'exec';
     const restore = await this.applyRedirs(st.redirs, isExec && argv.length === 1);
-    if (!restore) return 1;
+    if (!restore) return this.dialect === 'sh' ? 2 : 1;
     try {
       return await this.dispatch(argv, temp, st);
     } finally {
@@ -1127,9 +1244,12 @@ export class Shell {
       try {
         return await bi(this, argv);
       } catch (e) {
+        // writing to a pipe nobody reads: SIGPIPE, unless the shell traps or ignores it
+        if (e instanceof FdError && e.code === 'EPIPE' && !this.traps.has(SIG.SIGPIPE)) throw new Killed(SIG.SIGPIPE);
         const reason = errReason(e);
         if (reason !== undefined) {
-          this.err(`${name}: write error: ${reason}`);
+          if (this.dialect === 'sh') this.err(`${name}: ${name}: I/O error`);
+          else this.err(`${name}: write error: ${reason}`);
           return 1;
         }
         throw e;
@@ -1150,12 +1270,12 @@ export class Shell {
       this.execStmt = null;
       return this.sys.exec(this.p, argv, env, this.fds, this.cwd, found);
     }
-    return this.spawnAndWait(argv, env, found);
+    return this.spawnAndWait(argv, env, found, st);
   }
 
-  async spawnAndWait(argv: string[], env: Record<string, string>, found: Found): Promise<number> {
+  async spawnAndWait(argv: string[], env: Record<string, string>, found: Found, st: Stmt | null = null): Promise<number> {
     const child = this.sys.spawn(this.p, argv, { env, fds: this.fds, cwd: this.cwd }, found);
-    return this.waitFg(child);
+    return this.waitFg(child, st);
   }
 
   notFound(name: string): number {
@@ -1184,6 +1304,10 @@ export class Shell {
     this.scopes.push(sc);
     this.funcDepth++;
     this.funcNames.push(name);
+    const savedReport = this.reportLine;
+    this.reportLine = fn.line;
+    const savedSrc = this.funcSrc;
+    this.funcSrc = fn.src;
     const savedLoop = this.loopDepth;
     this.loopDepth = 0;
     try {
@@ -1196,6 +1320,8 @@ export class Shell {
       throw e;
     } finally {
       this.loopDepth = savedLoop;
+      this.reportLine = savedReport;
+      this.funcSrc = savedSrc;
       this.funcNames.pop();
       this.funcDepth--;
       this.scopes.pop();
@@ -1577,12 +1703,12 @@ export class Shell {
         return;
       case 'cmd': {
         const s = await this.cmdSubst(p.stmts);
-        out.push({ s, q: ctx.dq, split: !ctx.dq && !ctx.nosplit });
+        out.push({ s, q: !!ctx.dq, split: !ctx.dq && !ctx.nosplit });
         return;
       }
       case 'arith': {
         const v = await this.arith(p.x, p.text);
-        out.push({ s: String(v), q: ctx.dq, split: !ctx.dq && !ctx.nosplit });
+        out.push({ s: String(v), q: !!ctx.dq, split: !ctx.dq && !ctx.nosplit });
         return;
       }
       case 'proc':
@@ -1643,7 +1769,10 @@ export class Shell {
       const target = this.get(name);
       if (target === undefined) {
         if (this.opts.nounset) this.unbound(name);
-        if (pe.exp === null) return;
+        if (pe.exp === null) {
+          this.err(`${name}: invalid indirect expansion`);
+          throw new AbortCommand(1);
+        }
         name = '';
       } else {
         const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]$/.exec(target);
@@ -1946,7 +2075,9 @@ export class Shell {
       paths = next;
       if (!paths.length) return [];
     }
-    if (pat.endsWith('/') && paths.length) paths = paths.map((p) => `${p}/`);
+    if (pat.endsWith('/') && paths.length) {
+      paths = paths.filter((p) => vfs.tryGet(this.p, normPath(this.cwd, p))?.type === 'dir').map((p) => `${p}/`);
+    }
     return paths;
   }
 
@@ -2003,17 +2134,21 @@ export class Shell {
 
   private procSubst(op: string, stmts: Stmt[]): string {
     const pipe = new Pipe(this.m);
-    if (op === '<(') {
-      const end = pipe.readEnd.ref();
-      this.fork((c) => c.runTop(stmts), { 1: pipe.writeEnd });
-      return this.sys.newProcSubstPath(end);
-    }
-    const end = pipe.writeEnd.ref();
+    const end = op === '<(' ? pipe.readEnd.ref() : pipe.writeEnd.ref();
+    this.fork((c) => c.runTop(stmts), op === '<(' ? { 1: pipe.writeEnd } : { 0: pipe.readEnd });
     const path = this.sys.newProcSubstPath(end);
-    this.fork((c) => c.runTop(stmts), { 0: pipe.readEnd });
-    // the writer's reference is dropped when the shell's command using it is done
-    queueMicrotask(() => undefined);
+    // the shell's own end is closed when the command that uses /dev/fd/N is done (runStmt)
+    this.procSubstOpen.push([path, end]);
     return path;
+  }
+
+  /** Close the /dev/fd/N ends of process substitutions made since mark. */
+  private closeProcSubst(mark: number): void {
+    while (this.procSubstOpen.length > mark) {
+      const [path, fd] = this.procSubstOpen.pop()!;
+      this.sys.procSubst.delete(path);
+      fd.unref();
+    }
   }
 
   // ---- [[ ]] -------------------------------------------------------------------------------
@@ -2046,8 +2181,8 @@ export class Shell {
         }
       }
       case 'bin': {
-        if (x.op === '&&') return (await this.evalTest(x.x)) && this.evalTest(x.y);
-        if (x.op === '||') return (await this.evalTest(x.x)) || this.evalTest(x.y);
+        if (x.op === '&&') return (await this.evalTest(x.x)) && (await this.evalTest(x.y));
+        if (x.op === '||') return (await this.evalTest(x.x)) || (await this.evalTest(x.y));
         const l = x.x.t === 'word' ? await this.expandString(x.x.w) : '';
         if (x.op === '==' || x.op === '=' || x.op === '!=') {
           const pat = x.y.t === 'word' ? await this.expandPattern(x.y.w) : '';
@@ -2092,6 +2227,20 @@ export class Shell {
     }
   }
 
+  /** The words of a [[ ]] expression as xtrace shows them. */
+  private async testWords(x: TestExpr): Promise<string[]> {
+    switch (x.t) {
+      case 'paren':
+        return ['(', ...(await this.testWords(x.x)), ')'];
+      case 'word':
+        return [shellQuote(await this.expandString(x.w))];
+      case 'un':
+        return [x.op, ...(await this.testWords(x.x))];
+      case 'bin':
+        return [...(await this.testWords(x.x)), x.op, ...(await this.testWords(x.y))];
+    }
+  }
+
   private async regexOf(w: Word): Promise<string> {
     const segs: SegOrBrk[] = [];
     await this.partsSegs(w.parts, { dq: false, nosplit: true }, segs);
@@ -2112,6 +2261,31 @@ export class Shell {
   }
 
   // ---- eval, source, scripts -----------------------------------------------------------------
+
+  /** One input of an interactive session: syntax errors are reported, not fatal. */
+  async evalLine(src: string): Promise<number> {
+    let stmts: Stmt[];
+    try {
+      stmts = parse(src, this.name);
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        this.syntaxError(e, src, 0);
+        this.status = 2;
+        return 2;
+      }
+      throw e;
+    }
+    try {
+      return await this.runTop(stmts);
+    } catch (e) {
+      if (e instanceof ReturnSignal || e instanceof LoopSignal) return this.status;
+      if (e instanceof InterruptInput) {
+        this.status = 130;
+        return 130;
+      }
+      throw e;
+    }
+  }
 
   /** Parse and run text in this shell (eval, traps). */
   async evalString(src: string): Promise<number> {
@@ -2141,12 +2315,12 @@ export class Shell {
       writeSafe(this.fds[2], `${this.name}: ${line}: Syntax error: ${e.token ? `"${e.token}" unexpected` : e.message}\n`);
       return;
     }
-    const pre = this.interactive ? 'bash: ' : `${this.name}: line ${line}: `;
+    const pre = this.interactive ? 'bash: ' : `${this.name}: ${this.srcName === 'environment' && this.funcDepth === 0 && this.sourceDepth === 0 ? '-c: ' : ''}line ${line}: `;
     if (e.incomplete) {
       writeSafe(this.fds[2], `${pre}syntax error: unexpected end of file\n`);
       return;
     }
-    if (e.token) writeSafe(this.fds[2], `${pre}syntax error near unexpected token \`${e.token}'\n${pre}\`${text.trim()}'\n`);
+    if (e.token) writeSafe(this.fds[2], `${pre}syntax error near unexpected token \`${e.token}'\n${this.interactive ? '' : `${pre}\`${text.trim()}'\n`}`);
     else writeSafe(this.fds[2], `${pre}syntax error: ${e.message}\n`);
   }
 
@@ -2160,8 +2334,35 @@ export class Shell {
       stmts = parse(src, this.name);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
+      // bash ends a here-document at end of file with a warning
+      const m = /^unclosed here-document '(.*)'$/.exec(e.message);
+      if (m && this.dialect === 'bash') {
+        try {
+          stmts = parse(`${src}${src.endsWith('\n') ? '' : '\n'}${m[1]}\n`, this.name);
+          const lines = src.replace(/\n$/, '').split('\n').length;
+          writeSafe(this.fds[2], `${this.name}: line ${lines + this.lineBase}: warning: here-document at line ${e.line + this.lineBase} delimited by end-of-file (wanted \`${m[1]}')\n`);
+        } catch {
+          stmts = undefined;
+        }
+      }
     }
-    if (stmts) return this.runTop(stmts);
+    if (!stmts && this.srcName === 'environment' && this.sourceDepth === 0 && this.funcDepth === 0) {
+      // bash -c: the command string is parsed before any of it runs
+      try {
+        parse(src, this.name);
+      } catch (e) {
+        if (e instanceof ShellSyntaxError) {
+          this.syntaxError(e, src, this.lineBase);
+          throw new ExitShell(2);
+        }
+        throw e;
+      }
+    }
+    if (stmts) {
+      if (this.execSingle && stmts.length === 1) this.execStmt = stmts[0]!;
+      this.execSingle = false;
+      return this.runTop(stmts);
+    }
     const lines = src.split('\n');
     let buf = '';
     let start = 0;
@@ -2174,7 +2375,8 @@ export class Shell {
         if (e instanceof ShellSyntaxError) {
           if (e.incomplete && i < lines.length - 1) continue;
           this.lineno = start + e.line;
-          this.syntaxError(e, buf, start);
+          // at end of file bash names the line after the last one
+          this.syntaxError(e.incomplete ? new ShellSyntaxError(e.message, lines.length - start, true, undefined) : e, buf, start);
           throw new ExitShell(2);
         }
         throw e;
@@ -2283,7 +2485,7 @@ export class Shell {
       else if (e instanceof LoopSignal) st = this.status;
       else if (e instanceof Killed) {
         if (e.sig !== SIG.SIGKILL) {
-          this.traps.delete(e.sig);
+          this.dropSignal(e.sig);
           await this.runExitTrap(128 + e.sig).catch(() => 0);
         }
         throw e;
@@ -2716,4 +2918,3 @@ async function declareBuiltin(
   return st;
 }
 
-export { basename, normPath };

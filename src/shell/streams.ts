@@ -13,10 +13,34 @@ export class Interrupted extends Error {
   }
 }
 
+/** A read with a deadline (read -t) that passed. */
+export class TimedOut extends Error {
+  constructor() {
+    super('timed out');
+  }
+}
+
+const deadlines = new WeakMap<Process, number>();
+
+/** Run fn with reads by p giving up (TimedOut) at virtual time `deadline`. */
+export async function withDeadline<T>(p: Process, deadline: number, fn: () => Promise<T>): Promise<T> {
+  const old = deadlines.get(p);
+  deadlines.set(p, deadline);
+  try {
+    return await fn();
+  } finally {
+    if (old === undefined) deadlines.delete(p);
+    else deadlines.set(p, old);
+  }
+}
+
 /** Block p on a queue; returns when woken. Fatal signals throw Killed, handled ones Interrupted. */
 export async function waitOn(m: Machine, p: Process, queue: WaitQueue): Promise<void> {
-  const r = await m.block(p, { queue });
+  const dl = deadlines.get(p);
+  if (dl !== undefined && dl <= m.now) throw new TimedOut();
+  const r = await m.block(p, dl === undefined ? { queue } : { queue, timeout: dl - m.now });
   if (r === 'wake') return;
+  if (r === 'timeout') throw new TimedOut();
   p.checkSignals();
   throw new Interrupted();
 }
@@ -124,6 +148,17 @@ export class StringIn extends InFd {
   }
 }
 
+/** Input pulled from outside the machine (the host's stdin) when a process first reads it. */
+export class ExternalIn extends InFd {
+  readonly kind = 'external';
+  constructor(private next: () => Promise<string | null>) {
+    super();
+  }
+  protected source(): Promise<string | null> {
+    return this.next();
+  }
+}
+
 export class NullFd extends Fd {
   readonly kind = 'null';
   override get readable(): boolean {
@@ -146,7 +181,8 @@ export class Pipe {
   readonly q = new WaitQueue();
   constructor(private m: Machine) {}
   write(data: FileData): void {
-    if (this.readers === 0) return; // nobody will ever read it (EPIPE; the writer is not signalled)
+    // nobody will ever read it: write(2) fails with EPIPE (the writer then dies of SIGPIPE)
+    if (this.readers === 0) throw new FdError('EPIPE');
     const s = toText(data);
     if (!s) return;
     this.chunks.push(s);

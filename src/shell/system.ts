@@ -9,6 +9,8 @@ import type { Command, CommandContext, Input, Output, SpawnOptions } from '../us
 import { Fd, FdError, InFd, Interrupted, inputOf, outputOf, NullFd } from './streams.ts';
 import { FsError, normPath, toText, Vfs, type FileData } from './vfs.ts';
 
+const SIGPIPE = 13;
+
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Programs Debian installs in sbin (so `which ip` says /usr/sbin/ip as on the real machine). */
@@ -78,6 +80,11 @@ export class System {
   private readonly inFds = new WeakMap<Input, Fd>();
   private readonly outFds = new WeakMap<Output, Fd>();
   private rng: number;
+  private readonly ignored = new WeakMap<Process, Set<number>>();
+  /** the command line of each process (for ps, pgrep -f, /proc/PID/cmdline) */
+  readonly argv = new WeakMap<Process, string[]>();
+  /** processes that died of a signal (bash reports "Killed" for them) */
+  readonly termsig = new WeakMap<Process, number>();
   /** /dev/fd/N paths of live process substitutions */
   readonly procSubst = new Map<string, Fd>();
   private procSubstNext = 63;
@@ -88,9 +95,22 @@ export class System {
     programs: Record<string, Command>,
   ) {
     this.vfs = new Vfs(m, files);
+    this.vfs.cmdline = (p) => this.argv.get(p);
     this.rng = (m.world.seed ^ 0x5eed5) >>> 0;
     for (const [name, cmd] of Object.entries(programs)) this.addProgram(name, cmd);
     m.side.set('nsemu.shell.system', this);
+  }
+
+  /** Record that p ignores sig (trap '' SIG): kill(1) then leaves it alone, as SIG_IGN does. */
+  ignore(p: Process, sig: number, on: boolean): void {
+    let s = this.ignored.get(p);
+    if (!s) this.ignored.set(p, (s = new Set()));
+    if (on) s.add(sig);
+    else s.delete(sig);
+  }
+
+  ignores(p: Process, sig: number): boolean {
+    return this.ignored.get(p)?.has(sig) ?? false;
   }
 
   static of(m: Machine): System {
@@ -219,6 +239,9 @@ export class System {
           return 127;
         }
         return await this.exec(p, argv, opts.env, fds, cwd, f);
+      } catch (e) {
+        if (e instanceof Killed) this.termsig.set(p, e.sig);
+        throw e;
       } finally {
         for (const fd of fds) fd?.unref();
       }
@@ -231,6 +254,7 @@ export class System {
   async exec(p: Process, argv: string[], env: Record<string, string>, fds: (Fd | undefined)[], cwd: string, found: Found): Promise<number> {
     this.cwds.set(p, cwd);
     const args = found.interp ? [found.interp, found.path, ...argv.slice(1)] : argv;
+    this.argv.set(p, args);
     p.comm = basename(found.interp ?? args[0] ?? '').slice(0, 15);
     const ctx = this.context(p, args, env, fds);
     try {
@@ -241,6 +265,7 @@ export class System {
         p.checkSignals();
         return 128 + (p.pending[0] ?? 2);
       }
+      if (e instanceof FdError && e.code === 'EPIPE' && !p.handled.has(SIGPIPE)) throw new Killed(SIGPIPE);
       const reason = errReason(e);
       if (reason !== undefined) {
         writeSafe(fds[2], `${basename(args[0] ?? '')}: write error: ${reason}\n`);
@@ -263,8 +288,12 @@ export class System {
     }
   }
 
-  /** The CommandContext of a program running in p. */
-  context(p: Process, argv: string[], env: Record<string, string>, fds: (Fd | undefined)[]): CommandContext {
+  /**
+   * The CommandContext of a program running in p. Besides the interface's members it has
+   * `exec(argv, opts)`: execve(2) after setns/setresuid, i.e. the program is replaced in the same
+   * process (same pid, as `ip netns exec`, setpriv and env really do); resolves with its status.
+   */
+  context(p: Process, argv: string[], env: Record<string, string>, fds: (Fd | undefined)[]): ExecContext {
     const sys = this;
     const abs = (path: string): string => normPath(sys.cwd(p), path);
     const childOpts = (o: SpawnOptions = {}): ProgOpts => {
@@ -289,11 +318,28 @@ export class System {
       has: (name) => sys.has(name),
       run: async (args, o) => sys.waitChild(p, sys.spawn(p, args, childOpts(o))),
       spawn: (args, o) => sys.spawn(p, args, childOpts(o)),
+      exec: async (args, o = {}) => {
+        const po = childOpts(o);
+        const f = sys.find(args[0] ?? '', p, po.env.PATH ?? DEFAULT_PATH, sys.cwd(p));
+        if (!f) {
+          writeSafe(po.fds[2], `bash: ${args[0] ?? ''}: command not found\n`);
+          return 127;
+        }
+        if (o.netns !== undefined) p.netns = o.netns;
+        if (o.uid !== undefined) p.uid = o.uid;
+        if (o.gid !== undefined) p.gid = o.gid;
+        return sys.exec(p, args, po.env, po.fds, sys.cwd(p), f);
+      },
       readFile: async (path) => sys.vfs.readText(p, abs(path)),
       writeFile: async (path, data, append) => sys.vfs.writeFile(p, abs(path), data, !!append),
       fileExists: async (path) => sys.vfs.exists(p, abs(path)),
     };
   }
+}
+
+/** CommandContext plus exec (see System.context). */
+export interface ExecContext extends CommandContext {
+  exec(argv: string[], opts?: SpawnOptions): Promise<number>;
 }
 
 export function basename(s: string): string {

@@ -6,7 +6,7 @@
 // instance and called directly: ~20-50 us a call instead of ~1 ms through Bash.exec's parser.
 import { Bash, createCommandContext, InMemoryFs } from 'just-bash';
 import type { Command, CommandContext } from '../userland/command.ts';
-import { JbFs, toBytes, bytesToLatin1 } from './vfs.ts';
+import { JbFs, toBytes, bytesToLatin1, type StdHooks } from './vfs.ts';
 import { System } from './system.ts';
 import { Pipe, StringIn, type Fd } from './streams.ts';
 
@@ -39,8 +39,33 @@ export const TEXT_TOOLS = [
   'grep', 'egrep', 'fgrep', 'sed', 'awk', 'sort', 'uniq', 'comm', 'cut', 'paste', 'tr', 'rev', 'nl', 'fold', 'expand',
   'unexpand', 'column', 'join', 'tee', 'head', 'tail', 'wc', 'ls', 'readlink', 'basename', 'dirname', 'seq', 'xargs', 'find',
   'stat', 'cp', 'mv', 'ln', 'chmod', 'rmdir', 'du', 'tree', 'tac', 'od', 'base64', 'md5sum', 'sha1sum', 'sha256sum', 'diff',
-  'expr', 'strings', 'split', 'file', 'jq', 'printenv',
+  'expr', 'strings', 'split', 'jq', 'printenv',
 ];
+
+let preloaded: Promise<void> | undefined;
+
+/**
+ * Load every tool's code now. just-bash loads a command's module on its first call, which is
+ * real I/O: done in the middle of a run it would let wall-clock time decide how processes
+ * interleave (and a process looping without blocking would starve the load). runScript and the
+ * interactive session await this before their machine starts.
+ */
+export function preloadTextTools(): Promise<void> {
+  preloaded ??= (async () => {
+    const ctx = createCommandContext({ fs: new InMemoryFs(), cwd: '/', env: new Map() } as unknown as Parameters<typeof createCommandContext>[0]);
+    const t = commands();
+    await Promise.all(
+      [...TEXT_TOOLS, 'printf', 'cat'].map(async (n) => {
+        try {
+          await t.get(n)?.execute(['--help'], ctx);
+        } catch {
+          /* loaded anyway */
+        }
+      }),
+    );
+  })();
+  return preloaded;
+}
 
 /** Tools that never read standard input (so a pipe into them is not waited for). */
 const NO_STDIN = new Set(['ls', 'readlink', 'basename', 'dirname', 'seq', 'find', 'stat', 'cp', 'mv', 'ln', 'chmod', 'rmdir', 'du', 'tree', 'expr', 'printenv', 'printf', 'echo']);
@@ -64,9 +89,20 @@ export interface JbRunOpts {
 
 /** Run one just-bash command to completion. */
 export async function runJb(name: string, args: string[], o: JbRunOpts): Promise<JbResult> {
+  await preloadTextTools();
   const cmd = commands().get(name);
   if (!cmd) return { stdout: '', stderr: `${name}: command not found\n`, exitCode: 127 };
-  const hooks: { stdout?: (d: string | Uint8Array) => void; stderr?: (d: string | Uint8Array) => void } = {};
+  const hooks: StdHooks = {
+    procSubst: {
+      has: (path) => o.sys.procSubst.has(path),
+      read: async (path) => {
+        const fd = o.sys.procSubst.get(path)!;
+        let text = '';
+        for (let c = await fd.pull(o.ctxProc); c !== null; c = await fd.pull(o.ctxProc)) text += c;
+        return text;
+      },
+    },
+  };
   if (o.stdout) hooks.stdout = o.stdout;
   if (o.stderr) hooks.stderr = o.stderr;
   const fs = new JbFs(o.sys.vfs, o.ctxProc, hooks);
@@ -76,20 +112,22 @@ export async function runJb(name: string, args: string[], o: JbRunOpts): Promise
     env: new Map(Object.entries(o.env)),
     exportedEnv: o.env,
     stdin: bytesToLatin1(toBytes(o.stdin)),
-    exec: (command: string, eo: { cwd: string; stdin?: string; env?: Record<string, string> }) => subShell(o, command, eo),
+    exec: (command: string, eo: { cwd: string; stdin?: string; env?: Record<string, string>; args?: string[] }) => subShell(o, command, eo),
   } as unknown as Parameters<typeof createCommandContext>[0]);
   return cmd.execute(args, ctx);
 }
 
 /** ctx.exec for xargs and find -exec: run a command line in a child bash, capturing output. */
-async function subShell(o: JbRunOpts, command: string, eo: { cwd: string; stdin?: string; env?: Record<string, string> }): Promise<JbResult> {
+async function subShell(o: JbRunOpts, command: string, eo: { cwd: string; stdin?: string; env?: Record<string, string>; args?: string[] }): Promise<JbResult> {
   const sys = o.sys;
   const out = new Pipe(sys.m);
   const err = new Pipe(sys.m);
   const p = o.ctxProc;
   const outR = out.readEnd.ref();
   const errR = err.readEnd.ref();
-  const child = sys.spawn(p, ['bash', '-c', command], { env: { ...o.env, ...(eo.env ?? {}) }, fds: [new StringIn(eo.stdin ?? ''), out.writeEnd, err.writeEnd], cwd: eo.cwd });
+  // args: appended to the first command without any shell parsing
+  const argv = eo.args?.length ? ['bash', '-c', `${command} "$@"`, 'bash', ...eo.args] : ['bash', '-c', command];
+  const child = sys.spawn(p, argv, { env: { ...o.env, ...(eo.env ?? {}) }, fds: [new StringIn(eo.stdin ?? ''), out.writeEnd, err.writeEnd], cwd: eo.cwd });
   const drain = async (fd: Fd): Promise<string> => {
     let s = '';
     for (let c = await fd.pull(p); c !== null; c = await fd.pull(p)) s += c;

@@ -6,7 +6,7 @@
 //   /proc/PID/ns/*            namespace links ("net:[inode]"); /proc/self -> the reader's pid
 // Every operation is synchronous (nothing here waits in virtual time) and takes the calling
 // process. `JbFs` adapts it to just-bash's IFileSystem for the text tools.
-import type { IFileSystem, FsStat } from 'just-bash';
+import { unsafeBytesFromLatin1, type ByteString, type IFileSystem, type FsStat } from 'just-bash';
 import type { Machine, Process } from '../kernel/machine.ts';
 import type { KernelFiles } from '../kernel/files.ts';
 import { KernelError, strError } from '../kernel/errors.ts';
@@ -550,14 +550,19 @@ export class Vfs {
     return this.m.world.netns[ns]?.id ?? ns;
   }
 
+  /** command lines of processes, when known (the shell records them) */
+  cmdline: ((p: Process) => string[] | undefined) | undefined;
+
   private procPidDir(p: Process): FsNode {
-    const entries = ['comm', 'ns', 'status'];
+    const entries = ['cmdline', 'comm', 'ns', 'status'];
     return this.vdir(
       () => entries,
       (name) => {
         switch (name) {
           case 'comm':
             return this.vfile(() => `${p.comm.slice(0, 15)}\n`);
+          case 'cmdline':
+            return this.vfile(() => (this.cmdline?.(p) ?? [p.comm]).map((a) => `${a}\0`).join(''));
           case 'status':
             return this.vfile(
               () =>
@@ -645,7 +650,7 @@ export class Vfs {
       (name) => {
         const full = prefix + name;
         if (attrs.includes(full)) {
-          if (this.files.sysfsNetRead(ns, dev, full) === undefined && !attrs.some((a) => a.startsWith(`${full}/`))) return undefined;
+          // read when read (some attributes fail then: carrier of a down device is EINVAL)
           return this.vfile(() => this.files.sysfsNetRead(ns, dev, full) ?? '', undefined, 0o444);
         }
         if (attrs.some((a) => a.startsWith(`${full}/`))) return this.sysfsAttrDir(ns, dev, attrs, `${full}/`);
@@ -691,6 +696,8 @@ export function statOf(n: FsNode): { isFile: boolean; isDirectory: boolean; isSy
 export interface StdHooks {
   stdout?: (d: FileData) => void;
   stderr?: (d: FileData) => void;
+  /** /dev/fd/N of process substitutions: read reads the pipe to its end */
+  procSubst?: { has(path: string): boolean; read(path: string): Promise<string> };
 }
 
 /** just-bash's IFileSystem over the Vfs, bound to one process. */
@@ -709,15 +716,18 @@ export class JbFs implements IFileSystem {
     return true;
   }
 
-  async readFile(path: string): Promise<string> {
-    return toText(this.vfs.readFile(this.caller, path));
+  private async read(path: string): Promise<FileData> {
+    if (this.hooks.procSubst?.has(path)) return this.hooks.procSubst.read(path);
+    return this.vfs.readFile(this.caller, path);
   }
-  async readFileBytes(path: string): Promise<string> {
-    const d = this.vfs.readFile(this.caller, path);
-    return bytesToLatin1(toBytes(d));
+  async readFile(path: string): Promise<string> {
+    return toText(await this.read(path));
+  }
+  async readFileBytes(path: string): Promise<ByteString> {
+    return unsafeBytesFromLatin1(bytesToLatin1(toBytes(await this.read(path))));
   }
   async readFileBuffer(path: string): Promise<Uint8Array> {
-    return toBytes(this.vfs.readFile(this.caller, path));
+    return toBytes(await this.read(path));
   }
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {
     if (this.devWrite(path, content)) return;
@@ -728,9 +738,10 @@ export class JbFs implements IFileSystem {
     this.vfs.writeFile(this.caller, path, content, true);
   }
   async exists(path: string): Promise<boolean> {
-    return this.vfs.exists(this.caller, path);
+    return !!this.hooks.procSubst?.has(path) || this.vfs.exists(this.caller, path);
   }
   async stat(path: string): Promise<FsStat> {
+    if (this.hooks.procSubst?.has(path)) return { isFile: false, isDirectory: false, isSymbolicLink: false, mode: 0o10600, size: 0, mtime: new Date(this.vfs.nowMs()) };
     const n = this.vfs.stat(this.caller, path, true);
     return { ...statOf(n), ino: n.ino, dev: 1 };
   }
@@ -753,6 +764,11 @@ export class JbFs implements IFileSystem {
     });
   }
   async rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
+    const n = this.vfs.tryGet(this.caller, path, false);
+    if (n?.type === 'dir' && !options?.recursive) {
+      this.vfs.rmdir(this.caller, path);
+      return;
+    }
     this.vfs.rm(this.caller, path, !!options?.recursive, !!options?.force);
   }
   async cp(src: string, dest: string, options?: { recursive?: boolean }): Promise<void> {

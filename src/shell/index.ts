@@ -1,0 +1,244 @@
+// nsemu's shell: bash scripts run against the emulated machine.
+//
+// Why this design: the shell is where determinism and concurrency meet. `cmd &` must be a real
+// process that runs concurrently with what follows in *virtual* time (a background tcpdump
+// captures while the ping after it runs), `$!`, `wait`, `kill`, `trap`, `timeout` and the
+// namespace of each process must be nsemu's own. just-bash (a bash interpreter in TypeScript)
+// runs `cmd &` to completion before the next statement, has no trap/mktemp/jobs, and its
+// builtins (wait) cannot be replaced; so nsemu interprets bash itself, over the full typed AST
+// that mvdan-sh (mvdan.cc/sh, GopherJS build) parses (ast.ts converts it to plain objects).
+// The interpreter (interp.ts) owns processes, pids, signals and waiting, all through the
+// Machine: a wait is always Machine.block/waitExit, so the clock advances only when every
+// process waits. Pure text tools (grep, sed, awk, sort, ...) are not hand-written: they are
+// just-bash 3.4.2's implementations (texttools.ts), run as emulated programs that see nsemu's
+// virtual filesystem (vfs.ts: in-memory tree plus /proc/sys/net, /sys/class/net, /run/netns,
+// /proc/PID/ns computed for the reading process's namespace).
+import type { Machine } from '../kernel/machine.ts';
+import { NS_PER_SEC } from '../kernel/machine.ts';
+import { createMachine } from '../kernel/world.ts';
+import { kernelFiles, type KernelFiles } from '../kernel/files.ts';
+import { programs as userlandPrograms } from '../userland/index.ts';
+import type { Command } from '../userland/command.ts';
+import { Shell } from './interp.ts';
+import { shellPrograms } from './programs.ts';
+import { ExternalIn, StringIn, TermOut, NullFd, type Fd } from './streams.ts';
+import { System } from './system.ts';
+import { preloadTextTools } from './texttools.ts';
+
+export { Shell } from './interp.ts';
+export { System } from './system.ts';
+export { parse, ShellSyntaxError } from './ast.ts';
+export { preloadTextTools } from './texttools.ts';
+
+export interface RunOptions {
+  seed?: number;
+  /** $0 and the name in error messages (default "bash", as for bash -c) */
+  name?: string;
+  /** run as `bash -c SRC` (default when no name is given) or as `bash FILE` */
+  mode?: 'c' | 'file';
+  /** $1 ... */
+  args?: string[];
+  /** virtual-time limit in seconds */
+  maxTime?: number;
+  /**
+   * the script's standard input: a string, or a function giving the next chunk (null at end)
+   * that is called only when a process reads (the CLI passes the host's stdin this way)
+   */
+  stdin?: string | (() => Promise<string | null>);
+  /** called for every write to the terminal, in the order written */
+  onOutput?: (fd: 1 | 2, chunk: string) => void;
+  /** run on this machine instead of a fresh one */
+  machine?: Machine;
+  /** extra or replacement programs (tests) */
+  programs?: Record<string, Command>;
+  /** kernel side of the virtual files (default: kernelFiles(machine)) */
+  files?: KernelFiles;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as written */
+  output: string;
+  status: number;
+  machine: Machine;
+}
+
+/** The environment a script starts with (root's login on Debian 12, minus the host's noise). */
+export function defaultEnv(): Record<string, string> {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: '/root',
+    USER: 'root',
+    LOGNAME: 'root',
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    SHLVL: '0',
+  };
+}
+
+/** The shell system of a machine (filesystem, programs), created on first use. */
+export function systemOf(m: Machine, extra?: Record<string, Command>, files?: KernelFiles): System {
+  const existing = System.maybe(m);
+  if (existing) {
+    for (const [k, v] of Object.entries(extra ?? {})) existing.addProgram(k, v);
+    return existing;
+  }
+  return new System(m, files ?? kernelFiles(m), { ...shellPrograms(), ...userlandPrograms, ...(extra ?? {}) });
+}
+
+class Collector {
+  stdout = '';
+  stderr = '';
+  output = '';
+  constructor(private onOutput?: (fd: 1 | 2, chunk: string) => void) {}
+  sink = (fd: 1 | 2, text: string): void => {
+    if (fd === 1) this.stdout += text;
+    else this.stderr += text;
+    this.output += text;
+    this.onOutput?.(fd, text);
+  };
+}
+
+/** Terminal descriptor that tells when the last process holding it has closed it. */
+class TermFd extends TermOut {
+  onClosed: (() => void) | undefined;
+  protected override closed(): void {
+    this.onClosed?.();
+  }
+}
+
+/**
+ * Run a bash script in a fresh machine (or opts.machine). Resolves when the script has exited
+ * and every process still holding its stdout/stderr has too (as `bash script | cat` would).
+ */
+export async function runScript(src: string, opts: RunOptions = {}): Promise<RunResult> {
+  await preloadTextTools();
+  const col = new Collector(opts.onOutput);
+  const notice = (msg: string): void => col.sink(2, msg.endsWith('\n') ? msg : `${msg}\n`);
+  const mopts: { seed: number; onNotice: (m: string) => void; maxTime?: number } = { seed: opts.seed ?? 1, onNotice: notice };
+  if (opts.maxTime !== undefined) mopts.maxTime = Math.round(opts.maxTime * NS_PER_SEC);
+  const m = opts.machine ?? createMachine(mopts);
+  const sys = systemOf(m, opts.programs, opts.files);
+  const out = new TermFd(col.sink, 1);
+  const err = new TermFd(col.sink, 2);
+  const stdin: Fd = typeof opts.stdin === 'function' ? new ExternalIn(opts.stdin) : opts.stdin ? new StringIn(opts.stdin) : new NullFd();
+  let resolveDone!: (st: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  const proc = m.spawn({ comm: 'bash' }, async (p) => {
+    sys.argv.set(p, opts.name === undefined ? ['bash', '-c', src, ...(opts.args ?? [])] : ['bash', opts.name, ...(opts.args ?? [])]);
+    const sh = new Shell(sys, p, { fds: [stdin, out, err], env: defaultEnv(), cwd: '/root', name: opts.name ?? 'bash' });
+    sh.positional = opts.args ?? [];
+    sh.srcName = (opts.mode ?? (opts.name === undefined ? 'c' : 'file')) === 'c' ? 'environment' : sh.name;
+    let st = 1;
+    try {
+      st = await sh.main(() => sh.runSource(src));
+      return st;
+    } catch (e) {
+      st = 128 + ((e as { sig?: number }).sig ?? 0);
+      throw e;
+    } finally {
+      sh.closeAll();
+      resolveDone(st);
+    }
+  });
+  await done;
+  // Processes that outlive the script keep running while they hold its output (the reader of a
+  // pipe waits for them); those that do not are left behind, and stopped here.
+  if (m.procs.size > 0) {
+    const closed = new Promise<void>((r) => {
+      const check = (): void => {
+        if (out.refs <= 0 && err.refs <= 0) r();
+      };
+      out.onClosed = check;
+      err.onClosed = check;
+      check();
+    });
+    await Promise.race([closed, m.idle()]);
+    if (m.procs.size > 0) {
+      for (const p of [...m.procs.values()]) m.kill(p, 9);
+      await m.idle();
+    }
+  }
+  const status = proc.exited ? proc.status : await done;
+  return { stdout: col.stdout, stderr: col.stderr, output: col.output, status, machine: m };
+}
+
+/**
+ * An interactive session on one machine (nsemu shell): commands are run one complete input at
+ * a time by a long-lived shell process; time stands still while the session waits for input.
+ */
+export class Session {
+  readonly machine: Machine;
+  private queue: { src: string; resolve: (st: number | 'exit') => void }[] = [];
+  private wake: (() => void) | undefined;
+  private ended = false;
+  readonly exited: Promise<number>;
+
+  constructor(opts: { seed?: number; maxTime?: number; onOutput: (fd: 1 | 2, chunk: string) => void }) {
+    const col = new Collector(opts.onOutput);
+    const notice = (msg: string): void => col.sink(2, msg.endsWith('\n') ? msg : `${msg}\n`);
+    this.machine = createMachine({ seed: opts.seed ?? 1, onNotice: notice, maxTime: Math.round((opts.maxTime ?? 365 * 86400) * NS_PER_SEC) });
+    const sys = systemOf(this.machine);
+    const out = new TermOut(col.sink, 1);
+    const err = new TermOut(col.sink, 2);
+    let resolveExit!: (n: number) => void;
+    this.exited = new Promise((r) => (resolveExit = r));
+    this.machine.spawn({ comm: 'bash' }, async (p) => {
+      const sh = new Shell(sys, p, { fds: [new NullFd(), out, err], env: defaultEnv(), cwd: '/root', name: 'bash', interactive: true });
+      // an interactive shell ignores SIGTERM and SIGQUIT, and SIGINT only interrupts
+      for (const s of [2, 3, 15]) p.handled.add(s);
+      let st = 0;
+      try {
+        st = await sh.main(async () => {
+          for (;;) {
+            const job = await this.next();
+            if (!job) return sh.status;
+            try {
+              const r = await sh.evalLine(job.src);
+              job.resolve(r);
+            } catch (e) {
+              job.resolve('exit');
+              throw e;
+            }
+          }
+        });
+      } finally {
+        this.ended = true;
+        for (const j of this.queue.splice(0)) j.resolve('exit');
+        sh.closeAll();
+        resolveExit(st);
+      }
+      return st;
+    });
+  }
+
+  private async next(): Promise<{ src: string; resolve: (st: number | 'exit') => void } | undefined> {
+    while (!this.queue.length) {
+      if (this.ended) return undefined;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+    return this.queue.shift();
+  }
+
+  /** Run one complete input (as parsed by the caller); resolves with $? or 'exit'. */
+  run(src: string): Promise<number | 'exit'> {
+    if (this.ended) return Promise.resolve('exit');
+    return new Promise((resolve) => {
+      this.queue.push({ src, resolve });
+      this.wake?.();
+    });
+  }
+
+  /** Ctrl-C: interrupt what the session is running (its processes and the shell's own loop). */
+  interrupt(): void {
+    for (const p of this.machine.procs.values()) this.machine.kill(p, 2);
+  }
+
+  /** End the session (Ctrl-D). */
+  close(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+}

@@ -1,0 +1,75 @@
+// The nsemu command line: run, -c, shell; output order, exit statuses, no stack traces.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Session } from '../src/shell/index.ts';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'nsemu.js');
+const dir = mkdtempSync(join(tmpdir(), 'nsemu-cli-'));
+
+/** Run nsemu with stdout and stderr into one pipe, as the conformance tool does. */
+function nsemu(args: string[], input = ''): { out: string; status: number | null } {
+  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = spawnSync('sh', ['-c', `node '${bin}' ${quoted} 2>&1`], { input, encoding: 'utf8', timeout: 60000 });
+  return { out: r.stdout, status: r.status };
+}
+
+describe('nsemu run', () => {
+  it('runs a script file with arguments, interleaving stdout and stderr as written, with its exit status', () => {
+    const f = join(dir, 's1.sh');
+    writeFileSync(f, 'echo "args: $1 $2"\nfoo\necho err >&2\necho out\nsleep 100\necho "t=$SECONDS"\nexit 4\n');
+    const r = nsemu(['run', '--seed', '3', f, 'a', '--b']);
+    expect(r.out).toBe(`args: a --b\n${f}: line 2: foo: command not found\nerr\nout\nt=100\n`);
+    expect(r.status).toBe(4);
+  });
+
+  it('runs -c commands, with `run -c` and without', () => {
+    expect(nsemu(['-c', 'echo $0 $1; foo'])).toEqual({ out: 'bash\nbash: line 1: foo: command not found\n', status: 127 });
+    expect(nsemu(['run', '-c', 'echo "$0 $1"', 'name', 'one'])).toEqual({ out: 'name one\n', status: 0 });
+  });
+
+  it('gives the real stdin to the script', () => {
+    expect(nsemu(['-c', 'read x; echo "x=$x"'], 'line1\n')).toEqual({ out: 'x=line1\n', status: 0 });
+  });
+
+  it('reports a missing script and a time limit without a stack trace', () => {
+    expect(nsemu(['run', join(dir, 'nope.sh')])).toEqual({ out: `nsemu: ${join(dir, 'nope.sh')}: No such file or directory\n`, status: 127 });
+    const r = nsemu(['run', '--max-time', '50', '-c', 'echo a; sleep 60; echo b']);
+    expect(r.out).toBe('a\nnsemu: virtual time limit (50 s) reached; stopping every process\n');
+    expect(r.status).toBe(137);
+    expect(nsemu(['run', '--seed', 'x', '-c', 'true']).out).toMatch(/^error: option '--seed <n>' argument 'x' is invalid/);
+  });
+});
+
+describe('nsemu shell', () => {
+  it('runs lines, continues incomplete constructs, survives errors, ends at end of input', () => {
+    const input = ['x=5', 'if [ $x -gt 3 ]; then', '  echo big', 'fi', 'nosuch', 'echo )', 'echo $((1/0))', 'echo still $x', 'sleep 2; echo $SECONDS'].join('\n');
+    const r = nsemu(['shell'], `${input}\n`);
+    expect(r.out).toBe(
+      'big\nbash: nosuch: command not found\nbash: syntax error near unexpected token `)\'\nbash: 1/0: division by 0 (error token is "0")\nstill 5\n2\n',
+    );
+    expect(r.status).toBe(0);
+  });
+
+  it('stops at exit with its status', () => {
+    expect(nsemu(['shell'], 'echo a\nexit 3\necho b\n')).toEqual({ out: 'a\nexit\n', status: 3 });
+  });
+});
+
+describe('Session (the interactive shell behind nsemu shell)', () => {
+  it('interrupts a command with Ctrl-C and keeps the session; outlives a deadlock', async () => {
+    let out = '';
+    const s = new Session({ onOutput: (_fd, c) => (out += c) });
+    const looping = s.run('while :; do :; done; echo not here');
+    setTimeout(() => s.interrupt(), 50);
+    expect(await looping).toBe(130);
+    expect(await s.run('sleep 5 & echo "job $!"; wait; echo "after $SECONDS"')).toBe(0);
+    expect(await s.run('sleep infinity')).toBe(137);
+    expect(await s.run('echo alive')).toBe(0);
+    s.close();
+    expect(await s.exited).toBe(0);
+    expect(out).toMatch(/^job \d+\nafter 5\nnsemu: every process is blocked and nothing is left to happen; stopping them\nKilled\nalive\n$/);
+  });
+});
