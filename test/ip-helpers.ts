@@ -136,6 +136,11 @@ export class Env {
       proc: p,
       m: this.m,
       has: (name) => name in PROGRAMS,
+      exec: async (args, o = {}) => {
+        if (o.netns !== undefined) p.netns = o.netns;
+        if (o.uid !== undefined) p.uid = o.uid;
+        return this.exec(p, args, o.stdout ?? stdout, o.stderr ?? stderr);
+      },
       run: async (args, o) => {
         const child = spawnChild(args, o);
         const r = await this.m.waitExit(p, child);

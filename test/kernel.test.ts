@@ -11,8 +11,7 @@ import { devByName, devChangeNetNamespace, devClose, devOpen, unregisterNetdevic
 import { deviceOps } from '../src/devices/ops.ts';
 import { inetDelIfa, inetInsertIfa } from '../src/protocols/ipv4/devinet.ts';
 import { KernelError } from '../src/kernel/errors.ts';
-import { ping } from '../src/userland/ping.ts';
-import type { Output } from '../src/userland/command.ts';
+import { runScript } from '../src/shell/index.ts';
 
 const ip = (s: string): number => s.split('.').reduce((a, b) => (a << 8) | Number(b), 0) >>> 0;
 
@@ -35,17 +34,11 @@ function up(k: Kctx, ns: number, name: string): void {
   devOpen(k, ns, devByName(k.w.netns[ns]!, name)!);
 }
 
+/** `ip netns exec NAME ping ARGS` through the shell, on this machine. */
 async function runPing(m: Machine, netns: number, ...args: string[]): Promise<{ rc: number; out: string }> {
-  let out = '';
-  const o: Output = { write: (s) => (out += String(s)) };
-  const rc = await new Promise<number>((resolve) => {
-    m.spawn({ comm: 'ping', netns }, async (proc) => {
-      const r = await ping({ argv: ['ping', ...args], env: {}, stdin: { read: async () => null, readAll: async () => '' }, stdout: o, stderr: o, proc, m, has: () => false, run: async () => 127, spawn: () => proc, readFile: async () => '', writeFile: async () => {}, fileExists: async () => false });
-      resolve(r);
-      return r;
-    });
-  });
-  return { rc, out };
+  const name = m.world.netnsNames.find((e) => e.ns === netns)!.name;
+  const r = await runScript(`ip netns exec ${name} ping ${args.join(' ')}`, { machine: m });
+  return { rc: r.status, out: r.output };
 }
 
 describe('veth carrier and operstate (6.1+ default_operstate)', () => {

@@ -41,6 +41,11 @@ export interface CommandContext {
    * Resolves with the exit status; 127 with bash's message if the program does not exist.
    */
   run(argv: string[], opts?: SpawnOptions): Promise<number>;
+  /**
+   * execve(2) after setns/setresuid: replace this program by argv in the same process (same
+   * pid), as `ip netns exec`, setpriv and env really do. Resolves with the new program's status.
+   */
+  exec(argv: string[], opts?: SpawnOptions): Promise<number>;
   /** Start a child without waiting (timeout needs the child to signal it). */
   spawn(argv: string[], opts?: SpawnOptions): Process;
   /** Read a file as the process sees it (virtual /proc, /sys, /run/netns, in-memory rest). */

@@ -1,7 +1,6 @@
 // `ip netns` (iproute2 6.1 ip/ipnetns.c, lib/namespace.c, lib/exec.c): /run/netns names, nsids,
 // exec in a namespace, and the `-n NAME` switch.
 import type { Kctx } from '../../kernel/machine.ts';
-import type { CommandContext, SpawnOptions } from '../command.ts';
 import { netnsAddNamed, netnsDelNamed, peernet2id } from '../../kernel/netns.ts';
 import { kerr } from '../../kernel/errors.ts';
 import { EXIT_M1, IpExit, matches, talk, die, invarg, getInteger, type Ip } from './utils.ts';
@@ -382,9 +381,7 @@ async function execIn(ip: Ip, name: string, argv: string[]): Promise<number> {
   }
   // iproute2 setns()es itself and execs the command (it keeps ip's pid, which `$!`,
   // `ip netns pids` and `ip netns identify PID` see); with -all it forks first.
-  const exec = (ip.c as CommandContext & { exec?: (argv: string[], opts?: SpawnOptions) => Promise<number> }).exec;
-  if (exec && !ip.opts.all) return exec(argv, { netns: ns });
-  return ip.c.run(argv, { netns: ns });
+  return ip.opts.all ? ip.c.run(argv, { netns: ns }) : ip.c.exec(argv, { netns: ns });
 }
 
 export async function doNetns(ip: Ip, argv: string[]): Promise<number> {
