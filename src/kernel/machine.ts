@@ -25,6 +25,9 @@ export type WakeReason = 'wake' | 'timeout' | 'signal' | 'deadlock';
 
 export const SIG = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19 } as const;
 
+/** Signals whose default action is to do nothing (signal(7)): they never kill. */
+const DEFAULT_IGNORED: ReadonlySet<number> = new Set([SIG.SIGCHLD, SIG.SIGCONT, 23 /* SIGURG */, 28 /* SIGWINCH */]);
+
 /** Thrown inside a process's code when it must die of a signal; the spawner turns it into 128+sig. */
 export class Killed extends Error {
   constructor(readonly sig: number) {
@@ -254,9 +257,11 @@ export class Machine {
     w.resolve(reason);
   }
 
-  /** Deliver a signal (kill(2)). */
+  /** Deliver a signal (kill(2)). One the process does not handle and that is ignored by
+   *  default is discarded, as the kernel does. */
   kill(p: Process, sig: number): void {
     if (p.exited) return;
+    if (DEFAULT_IGNORED.has(sig) && !p.handled.has(sig)) return;
     p.pending.push(sig);
     if (p.waiter) this.wakeWaiter(p.waiter, 'signal');
   }
