@@ -7,6 +7,7 @@ export const Errno = {
   EINTR: 4,
   ENXIO: 6,
   E2BIG: 7,
+  EIO: 5,
   EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,
@@ -16,13 +17,21 @@ export const Errno = {
   EXDEV: 18,
   ENODEV: 19,
   ENOTDIR: 20,
+  EISDIR: 21,
   EINVAL: 22,
+  ENOSPC: 28,
+  EROFS: 30,
   ERANGE: 34,
+  ENODATA: 61,
+  ENOTEMPTY: 39,
+  ELOOP: 40,
   EOPNOTSUPP: 95,
+  EAFNOSUPPORT: 97,
   EADDRINUSE: 98,
   EADDRNOTAVAIL: 99,
   ENETDOWN: 100,
   ENETUNREACH: 101,
+  ENOTCONN: 107,
   EHOSTUNREACH: 113,
 } as const;
 export type ErrnoName = keyof typeof Errno;
@@ -34,6 +43,7 @@ const strerror: Record<number, string> = {
   4: 'Interrupted system call',
   6: 'No such device or address',
   7: 'Argument list too long',
+  5: 'Input/output error',
   9: 'Bad file descriptor',
   11: 'Resource temporarily unavailable',
   12: 'Cannot allocate memory',
@@ -43,15 +53,28 @@ const strerror: Record<number, string> = {
   18: 'Invalid cross-device link',
   19: 'No such device',
   20: 'Not a directory',
+  21: 'Is a directory',
   22: 'Invalid argument',
+  28: 'No space left on device',
+  30: 'Read-only file system',
   34: 'Numerical result out of range',
+  39: 'Directory not empty',
+  61: 'No data available',
+  40: 'Too many levels of symbolic links',
   95: 'Operation not supported',
+  97: 'Address family not supported by protocol',
   98: 'Address already in use',
   99: 'Cannot assign requested address',
   100: 'Network is down',
   101: 'Network is unreachable',
+  107: 'Transport endpoint is not connected',
   113: 'No route to host',
 };
+
+/** The errno's symbolic name (ENOENT), as Node-style error texts carry it. */
+export function errnoName(errno: number): string {
+  return (Object.keys(Errno) as ErrnoName[]).find((k) => Errno[k] === errno) ?? `E${errno}`;
+}
 
 export function strError(errno: number): string {
   return strerror[errno] ?? `Unknown error ${errno}`;

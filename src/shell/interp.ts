@@ -668,6 +668,21 @@ export class Shell {
     return this.status;
   }
 
+  /** One pass of a loop's body: its status, or the `break`/`continue` aimed at this loop
+   *  (one aimed further out goes on up with a level less). */
+  private async loopBody(body: Stmt[]): Promise<number | 'break' | 'continue'> {
+    try {
+      return await this.runStmts(body);
+    } catch (e) {
+      if (!(e instanceof LoopSignal)) throw e;
+      if (e.levels > 1) {
+        e.levels--;
+        throw e;
+      }
+      return e.kind;
+    }
+  }
+
   async runStmts(stmts: Stmt[]): Promise<number> {
     for (const st of stmts) await this.runStmt(st);
     return this.status;
@@ -770,19 +785,9 @@ export class Shell {
               this.errexitOff--;
             }
             if (c.until ? s === 0 : s !== 0) break;
-            try {
-              last = await this.runStmts(c.body);
-            } catch (e) {
-              if (e instanceof LoopSignal) {
-                if (e.levels > 1) {
-                  e.levels--;
-                  throw e;
-                }
-                if (e.kind === 'break') break;
-                continue;
-              }
-              throw e;
-            }
+            const r = await this.loopBody(c.body);
+            if (r === 'break') break;
+            if (r !== 'continue') last = r;
           }
         } finally {
           this.loopDepth--;
@@ -796,19 +801,9 @@ export class Shell {
         try {
           for (const it of items) {
             if (!this.assign(c.name, it)) return 1;
-            try {
-              last = await this.runStmts(c.body);
-            } catch (e) {
-              if (e instanceof LoopSignal) {
-                if (e.levels > 1) {
-                  e.levels--;
-                  throw e;
-                }
-                if (e.kind === 'break') break;
-                continue;
-              }
-              throw e;
-            }
+            const r = await this.loopBody(c.body);
+            if (r === 'break') break;
+            if (r !== 'continue') last = r;
           }
         } finally {
           this.loopDepth--;
@@ -822,17 +817,9 @@ export class Shell {
           if (c.init) await this.arith(c.init);
           for (;;) {
             if (c.cond && (await this.arith(c.cond)) === 0n) break;
-            try {
-              last = await this.runStmts(c.body);
-            } catch (e) {
-              if (e instanceof LoopSignal) {
-                if (e.levels > 1) {
-                  e.levels--;
-                  throw e;
-                }
-                if (e.kind === 'break') break;
-              } else throw e;
-            }
+            const r = await this.loopBody(c.body);
+            if (r === 'break') break;
+            if (r !== 'continue') last = r;
             if (c.post) await this.arith(c.post);
           }
         } finally {

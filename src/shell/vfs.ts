@@ -9,43 +9,7 @@
 import { unsafeBytesFromLatin1, type ByteString, type IFileSystem, type FsStat } from 'just-bash';
 import type { Machine, Process } from '../kernel/machine.ts';
 import type { KernelFiles } from '../kernel/files.ts';
-import { KernelError, strError } from '../kernel/errors.ts';
-
-export const ERRNO: Record<string, number> = {
-  EPERM: 1,
-  ENOENT: 2,
-  EIO: 5,
-  EBADF: 9,
-  EACCES: 13,
-  EBUSY: 16,
-  EEXIST: 17,
-  EXDEV: 18,
-  ENODEV: 19,
-  ENOTDIR: 20,
-  EISDIR: 21,
-  EINVAL: 22,
-  ENOSPC: 28,
-  EROFS: 30,
-  ELOOP: 40,
-  ENOTEMPTY: 39,
-  EOPNOTSUPP: 95,
-};
-const STRERR: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-  EACCES: 'Permission denied',
-  EEXIST: 'File exists',
-  ENOTEMPTY: 'Directory not empty',
-  EINVAL: 'Invalid argument',
-  EPERM: 'Operation not permitted',
-  ELOOP: 'Too many levels of symbolic links',
-  EBUSY: 'Device or resource busy',
-  EIO: 'Input/output error',
-  EROFS: 'Read-only file system',
-  EXDEV: 'Invalid cross-device link',
-  EOPNOTSUPP: 'Operation not supported',
-};
+import { Errno, errnoName, KernelError, strError, type ErrnoName } from '../kernel/errors.ts';
 
 /** A failed file operation. `reason` is the strerror text bash and coreutils print. */
 export class FsError extends Error {
@@ -53,7 +17,7 @@ export class FsError extends Error {
     readonly code: string,
     readonly syscall: string,
     readonly path: string,
-    readonly reason: string = STRERR[code] ?? code,
+    readonly reason: string = code in Errno ? strError(Errno[code as ErrnoName]) : code,
   ) {
     // Node-style text: just-bash's tools look for "ENOENT" in it
     super(`${code}: ${reason.toLowerCase()}, ${syscall} '${path}'`);
@@ -62,8 +26,7 @@ export class FsError extends Error {
 
 function kernelToFs(e: unknown, syscall: string, path: string): unknown {
   if (e instanceof KernelError) {
-    const code = Object.keys(ERRNO).find((k) => ERRNO[k] === e.errno) ?? `E${e.errno}`;
-    return new FsError(code, syscall, path, strError(e.errno));
+    return new FsError(errnoName(e.errno), syscall, path, strError(e.errno));
   }
   return e;
 }

@@ -44,8 +44,7 @@ import {
   talk,
   type InetPrefix,
   type Ip,
-  type Printer,
-} from './utils.ts';
+  type Printer, LINK_TYPES_USAGE } from './utils.ts';
 import { iplinkUsage } from './link.ts';
 import { nameFromNsid } from './netns.ts';
 
@@ -852,14 +851,7 @@ function usage(ip: Ip, doLink: boolean): never {
       'CONFFLAG  := [ home | nodad | mngtmpaddr | noprefixroute | autojoin ]\n' +
       'LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]\n' +
       'LFT := forever | SECONDS\n' +
-      'TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |\n' +
-      '          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |\n' +
-      '          ip6erspan | ip6gre | ip6gretap | ip6tnl |\n' +
-      '          ipip | ipoib | ipvlan | ipvtap |\n' +
-      '          macsec | macvlan | macvtap |\n' +
-      '          netdevsim | nlmon | rmnet | sit | team | team_slave |\n' +
-      '          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |\n' +
-      '          xfrm | virt_wifi }\n',
+      LINK_TYPES_USAGE,
   );
   throw new IpExit(EXIT_M1);
 }

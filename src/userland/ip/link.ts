@@ -31,8 +31,7 @@ import {
   nodev,
   rtnlErrorText,
   rtnlGroupA2n,
-  type Ip,
-} from './utils.ts';
+  type Ip, LINK_TYPES_USAGE } from './utils.ts';
 import { ipaddrListFlushOrSave } from './addr.ts';
 import { netnsGetFd } from './netns.ts';
 
@@ -101,14 +100,7 @@ export function iplinkUsage(ip: Ip): never {
       '\n' +
       '\tip link help [ TYPE ]\n' +
       '\n' +
-      'TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |\n' +
-      '          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |\n' +
-      '          ip6erspan | ip6gre | ip6gretap | ip6tnl |\n' +
-      '          ipip | ipoib | ipvlan | ipvtap |\n' +
-      '          macsec | macvlan | macvtap |\n' +
-      '          netdevsim | nlmon | rmnet | sit | team | team_slave |\n' +
-      '          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |\n' +
-      '          xfrm | virt_wifi }\n',
+      LINK_TYPES_USAGE,
   );
   throw new IpExit(EXIT_M1);
 }
@@ -610,7 +602,7 @@ function rtnlNewlinkCreate(ip: Ip, k: Kctx, nsId: number, req: LinkReq): KernelE
       // and the peer it had registered is gone again (its ifindex stays used)
       if (pr.change & IFF.UP && pr.flags & IFF.UP) {
         devIndexReserve(getNs(k.w, targetNs(ip, k, pr) ?? nsId), pr.ifindex && req.ifindex ? pr.ifindex : undefined);
-        return new KernelError(107);
+        return kerr('ENOTCONN');
       }
       checkNewMac(pr.address);
       checkNewMtu(pr.mtu, 'veth');

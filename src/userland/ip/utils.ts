@@ -117,15 +117,23 @@ export function nodev(ip: Ip, dev: string): number {
   return -1;
 }
 
-// ---------------------------------------------------------------- kernel errors
+/** The link TYPE list that `ip link help` and `ip address help` both print. */
+export const LINK_TYPES_USAGE =
+  'TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |\n' +
+  '          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |\n' +
+  '          ip6erspan | ip6gre | ip6gretap | ip6tnl |\n' +
+  '          ipip | ipoib | ipvlan | ipvtap |\n' +
+  '          macsec | macvlan | macvtap |\n' +
+  '          netdevsim | nlmon | rmnet | sit | team | team_slave |\n' +
+  '          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |\n' +
+  '          xfrm | virt_wifi }\n';
 
-/** strerror for errnos the kernel's table lacks. */
-const MORE_ERRNOS: Record<number, string> = { 107: 'Transport endpoint is not connected', 61: 'No data available', 97: 'Address family not supported by protocol' };
+// ---------------------------------------------------------------- kernel errors
 
 /** How lib/libnetlink.c reports an error answer: the extack message, else strerror. */
 export function rtnlErrorText(e: KernelError): string {
   if (e.extack && e.extack !== '') return `Error: ${e.extack}${e.extack.endsWith('.') ? '' : '.'}\n`;
-  return `RTNETLINK answers: ${MORE_ERRNOS[e.errno] ?? strError(e.errno)}\n`;
+  return `RTNETLINK answers: ${strError(e.errno)}\n`;
 }
 
 /**
