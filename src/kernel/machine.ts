@@ -5,10 +5,14 @@
 //     two process steps, so a frame never pays for a produce of its own);
 //   * the clock advances only when every live process is blocked (sleep, waiting for a packet,
 //     for a child, for a pipe); then the next due events run.
-import { produce, type Draft } from 'immer';
+import { produce, setAutoFreeze, type Draft } from 'immer';
 import { Heap } from './heap.ts';
 import { nextRandom } from './rng.ts';
 import type { World } from './types.ts';
+
+// Deep-freezing every new snapshot costs more than the frames themselves; the kernel code only
+// writes through drafts, and the test suite turns freezing back on (test/setup.ts) to prove it.
+setAutoFreeze(false);
 
 export interface Kctx {
   w: Draft<World>;
