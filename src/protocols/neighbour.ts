@@ -3,7 +3,7 @@
 // (they are bytes in flight, not state); the entry itself lives in the World.
 import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
-import type { Device, Neighbour, Netns } from '../kernel/types.ts';
+import type { Device, Neighbour, Netns, NudState } from '../kernel/types.ts';
 import type { NetdevEvent } from '../kernel/notifier.ts';
 import { kerr } from '../kernel/errors.ts';
 
@@ -83,9 +83,6 @@ import { devInt } from '../kernel/sysctl.ts';
 import { arpSolicit } from './ipv4/arp.ts';
 import { ipv4LinkFailure } from './ipv4/icmp.ts';
 
-/** neigh_alloc sets `confirmed` well in the past: a new entry is not confirmed. */
-const NEVER = -1e18;
-
 /** A neighbour parameter of the device (its neigh_parms). */
 function parm(d: Device | Draft<Device>, key: string): number {
   return devInt(d, `neigh/${key}`);
@@ -134,7 +131,7 @@ export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
     // arp_constructor: a device without ARP gets a NOARP entry holding its own address
     n = d.noarp
       ? { ip, dev: d.ifindex, state: 'NOARP', lladdr: d.mac, probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 }
-      : { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: NEVER, updated: k.m.now, used: k.m.now, timerGen: 0 };
+      : { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
     ns.neigh[key] = n;
     n = ns.neigh[key]!;
   }
@@ -240,7 +237,7 @@ export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   let n = ns.neigh[key];
   if (!n) {
     if (!create) return;
-    ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: NEVER, updated: k.m.now, used: k.m.now - 1, timerGen: 0 };
+    ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now - 1, timerGen: 0 };
     n = ns.neigh[key]!;
   }
   if (n.state === 'PERMANENT' || n.state === 'NOARP') return;
@@ -265,6 +262,88 @@ export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   if (wasResolving || state === 'REACHABLE') {
     for (const frame of neighQueueDrop(k, nsId, key)) {
       fillEthHeader(frame, lladdr, d.mac);
+      devQueueXmit(k, nsId, d, frame);
+    }
+  }
+}
+
+// ---- administrative changes (`ip neigh add/change/replace`: __neigh_update with NEIGH_UPDATE_F_ADMIN) ----
+
+/** NUD_* state bits (include/uapi/linux/neighbour.h) */
+export const NUD = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80, NONE: 0x00 } as const;
+export const NUD_VALID = NUD.PERMANENT | NUD.NOARP | NUD.REACHABLE | NUD.PROBE | NUD.STALE | NUD.DELAY;
+export const NUD_CONNECTED = NUD.PERMANENT | NUD.NOARP | NUD.REACHABLE;
+
+export const NUD_BIT: Record<NudState, number> = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80, NONE: 0 };
+export const NUD_NAME: [number, NudState][] = [
+  [NUD.INCOMPLETE, 'INCOMPLETE'],
+  [NUD.REACHABLE, 'REACHABLE'],
+  [NUD.STALE, 'STALE'],
+  [NUD.DELAY, 'DELAY'],
+  [NUD.PROBE, 'PROBE'],
+  [NUD.FAILED, 'FAILED'],
+  [NUD.NOARP, 'NOARP'],
+  [NUD.PERMANENT, 'PERMANENT'],
+];
+
+function stateOfBits(bits: number): NudState {
+  for (const [b, n] of NUD_NAME) if (bits === b) return n;
+  return 'NONE';
+}
+
+/** neigh_alloc leaves `confirmed` two base reachable times in the past. */
+export function neverConfirmed(k: Kctx, d: Device | Draft<Device>): number {
+  const base = Number.parseInt(d.sysctl['neigh/base_reachable_time_ms'] ?? '30000', 10);
+  return k.m.now - 2 * base * NS_PER_MS;
+}
+
+/**
+ * __neigh_update with NEIGH_UPDATE_F_ADMIN (and OVERRIDE unless `noOverride`): what `ip neigh
+ * add/change/replace` asks of an entry. Timed states go through the kernel's neighUpdate so that
+ * their timers run; the others are set as the kernel sets them.
+ */
+export function neighAdminUpdate(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, lladdr: string | undefined, newBits: number, override: boolean): void {
+  const key = neighKey(n.dev, n.ip);
+  const oldBits = NUD_BIT[n.state];
+  const now = k.m.now;
+  if (!(newBits & NUD_VALID)) {
+    n.timerGen++;
+    n.state = stateOfBits(newBits);
+    if (newBits & NUD.FAILED || newBits === 0) neighQueueDrop(k, nsId, key);
+    return;
+  }
+  let ll = lladdr;
+  if (ll === undefined) {
+    if (!(oldBits & NUD_VALID)) throw kerr('EINVAL', 'No link layer address given');
+    ll = n.lladdr;
+  }
+  if (oldBits & NUD_VALID && ll !== n.lladdr && !override) return;
+  if (newBits === NUD.REACHABLE) {
+    // the kernel arms the reachable timer: hand the entry to neighUpdate as a fresh answer
+    if (oldBits & (NUD.PERMANENT | NUD.NOARP)) {
+      n.state = 'STALE';
+      n.timerGen++;
+    }
+    n.updated = now - 1e15;
+    neighUpdate(k, nsId, d, n.ip, ll!, 'REACHABLE', true);
+    return;
+  }
+  const changed = ll !== n.lladdr;
+  const newState = stateOfBits(newBits);
+  if (newState !== n.state || changed) n.updated = now;
+  if (newBits & NUD_CONNECTED) n.confirmed = now;
+  if (newState !== n.state) {
+    n.timerGen++;
+    if (newBits & NUD.PROBE) n.probes = 0;
+    n.state = newState;
+  }
+  if (changed) {
+    n.lladdr = ll;
+    if (!(newBits & NUD_CONNECTED)) n.confirmed = neverConfirmed(k, d);
+  }
+  if (!(oldBits & NUD_VALID)) {
+    for (const frame of neighQueueDrop(k, nsId, key)) {
+      fillEthHeader(frame, ll!, d.mac);
       devQueueXmit(k, nsId, d, frame);
     }
   }

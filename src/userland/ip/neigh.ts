@@ -1,13 +1,10 @@
-// `ip neigh` (iproute2 6.1 ip/ipneigh.c) over the emulated ARP table, and the kernel's side of
-// the requests (net/core/neighbour.c neigh_add / neigh_delete / __neigh_update with
-// NEIGH_UPDATE_F_ADMIN, neigh_get, neigh_dump_table).
-import type { Draft } from 'immer';
-import type { Kctx } from '../../kernel/machine.ts';
-import { NS_PER_MS, NS_PER_SEC } from '../../kernel/machine.ts';
-import type { Device, Neighbour, NudState } from '../../kernel/types.ts';
+// `ip neigh` (iproute2 6.1 ip/ipneigh.c) over the emulated ARP table; the kernel's side of an
+// administrative change (__neigh_update with NEIGH_UPDATE_F_ADMIN) is in protocols/neighbour.ts.
+import { NS_PER_SEC } from '../../kernel/machine.ts';
+import type { Device, Neighbour } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
 import { getNs } from '../../kernel/dev.ts';
-import { devQueueXmit, fillEthHeader, neighKey, neighQueueDrop, neighUpdate, pneighAdd, pneighDelete } from '../../protocols/neighbour.ts';
+import { NUD, NUD_BIT, NUD_NAME, NUD_VALID, neighAdminUpdate, neighKey, neighQueueDrop, neverConfirmed, pneighAdd, pneighDelete } from '../../protocols/neighbour.ts';
 import { inPrefix, ipv4ToText } from '../../protocols/wire/addr.ts';
 import {
   AF,
@@ -38,22 +35,6 @@ import {
   type InetPrefix,
   type Ip,
 } from './utils.ts';
-
-const NUD = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80, NONE: 0x00 } as const;
-const NUD_VALID = NUD.PERMANENT | NUD.NOARP | NUD.REACHABLE | NUD.PROBE | NUD.STALE | NUD.DELAY;
-const NUD_CONNECTED = NUD.PERMANENT | NUD.NOARP | NUD.REACHABLE;
-
-const NUD_BIT: Record<NudState, number> = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80, NONE: 0 };
-const NUD_NAME: [number, NudState][] = [
-  [NUD.INCOMPLETE, 'INCOMPLETE'],
-  [NUD.REACHABLE, 'REACHABLE'],
-  [NUD.STALE, 'STALE'],
-  [NUD.DELAY, 'DELAY'],
-  [NUD.PROBE, 'PROBE'],
-  [NUD.FAILED, 'FAILED'],
-  [NUD.NOARP, 'NOARP'],
-  [NUD.PERMANENT, 'PERMANENT'],
-];
 
 function usage(ip: Ip): never {
   ip.err(
@@ -86,69 +67,6 @@ function nudStateA2n(arg: string): number | null {
   const v = getU32(arg, 0);
   if (v === null || v >= 0x100 || (v & (v - 1)) !== 0) return null;
   return v;
-}
-
-function stateOfBits(bits: number): NudState {
-  for (const [b, n] of NUD_NAME) if (bits === b) return n;
-  return 'NONE';
-}
-
-/** neigh_alloc leaves `confirmed` two base reachable times in the past. */
-function neverConfirmed(k: Kctx, nsId: number, d: Device): number {
-  const base = Number.parseInt(d.sysctl['neigh/base_reachable_time_ms'] ?? '30000', 10);
-  return k.m.now - 2 * base * NS_PER_MS;
-}
-
-/**
- * __neigh_update with NEIGH_UPDATE_F_ADMIN (and OVERRIDE unless `noOverride`): what `ip neigh
- * add/change/replace` asks of an entry. Timed states go through the kernel's neighUpdate so that
- * their timers run; the others are set as the kernel sets them.
- */
-function adminUpdate(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, lladdr: string | undefined, newBits: number, override: boolean): void {
-  const key = neighKey(n.dev, n.ip);
-  const oldBits = NUD_BIT[n.state];
-  const now = k.m.now;
-  if (!(newBits & NUD_VALID)) {
-    n.timerGen++;
-    n.state = stateOfBits(newBits);
-    if (newBits & NUD.FAILED || newBits === 0) neighQueueDrop(k, nsId, key);
-    return;
-  }
-  let ll = lladdr;
-  if (ll === undefined) {
-    if (!(oldBits & NUD_VALID)) throw kerr('EINVAL', 'No link layer address given');
-    ll = n.lladdr;
-  }
-  if (oldBits & NUD_VALID && ll !== n.lladdr && !override) return;
-  if (newBits === NUD.REACHABLE) {
-    // the kernel arms the reachable timer: hand the entry to neighUpdate as a fresh answer
-    if (oldBits & (NUD.PERMANENT | NUD.NOARP)) {
-      n.state = 'STALE';
-      n.timerGen++;
-    }
-    n.updated = now - 1e15;
-    neighUpdate(k, nsId, d, n.ip, ll!, 'REACHABLE', true);
-    return;
-  }
-  const changed = ll !== n.lladdr;
-  const newState = stateOfBits(newBits);
-  if (newState !== n.state || changed) n.updated = now;
-  if (newBits & NUD_CONNECTED) n.confirmed = now;
-  if (newState !== n.state) {
-    n.timerGen++;
-    if (newBits & NUD.PROBE) n.probes = 0;
-    n.state = newState;
-  }
-  if (changed) {
-    n.lladdr = ll;
-    if (!(newBits & NUD_CONNECTED)) n.confirmed = neverConfirmed(k, nsId, d);
-  }
-  if (!(oldBits & NUD_VALID)) {
-    for (const frame of neighQueueDrop(k, nsId, key)) {
-      fillEthHeader(frame, ll!, d.mac);
-      devQueueXmit(k, nsId, d, frame);
-    }
-  }
 }
 
 const RTM_NEWNEIGH = 28;
@@ -261,14 +179,14 @@ function ipneighModify(ip: Ip, cmd: number, flags: number, argv: string[]): numb
       let override = true;
       if (!n) {
         if (!(flags & NLM.CREATE)) throw kerr('ENOENT');
-        ns.neigh[key] = { ip: addr, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, nsId, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
+        ns.neigh[key] = { ip: addr, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
         n = ns.neigh[key]!;
       } else {
         if (flags & NLM.EXCL) throw kerr('EEXIST');
         if (!(flags & NLM.REPLACE)) override = false;
       }
       try {
-        adminUpdate(k, nsId, d, n, ll ? macText(ll) : undefined, state, override);
+        neighAdminUpdate(k, nsId, d, n, ll ? macText(ll) : undefined, state, override);
       } catch (e) {
         if (e instanceof KernelError) failure = e;
         else throw e;
