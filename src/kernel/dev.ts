@@ -132,6 +132,7 @@ export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<D
     promiscuity: 0,
     allmulti: 0,
     noarp: false,
+    gflags: 0,
     carrierChanges: 0,
     multicast: nd.kind !== 'loopback',
     addrs: [],
@@ -189,6 +190,28 @@ export function netifCarrierOff(k: Kctx, nsId: number, d: Draft<Device>): void {
   d.carrier = false;
   d.carrierChanges++;
   linkwatchFireEvent(k, nsId, d);
+}
+
+/**
+ * dev_change_flags: IFF_UP opens or closes the device; IFF_NOARP and IFF_MULTICAST are set as
+ * asked; IFF_PROMISC and IFF_ALLMULTI are the user's requests (dev->gflags), each counted once
+ * into the device's promiscuity/allmulti counters beside what bridges and captures ask for.
+ */
+export function devChangeFlags(k: Kctx, nsId: number, d: Draft<Device>, flags: number, change: number): void {
+  if (change & ~(IFF.UP | IFF.PROMISC | IFF.ALLMULTI | IFF.NOARP | IFF.MULTICAST)) throw kerr('EOPNOTSUPP');
+  if (change & IFF.NOARP) d.noarp = (flags & IFF.NOARP) !== 0;
+  if (change & IFF.MULTICAST) d.multicast = (flags & IFF.MULTICAST) !== 0;
+  for (const bit of [IFF.PROMISC, IFF.ALLMULTI] as const) {
+    if (!(change & bit) || !((flags ^ d.gflags) & bit)) continue;
+    const inc = flags & bit ? 1 : -1;
+    d.gflags ^= bit;
+    if (bit === IFF.PROMISC) d.promiscuity += inc;
+    else d.allmulti += inc;
+  }
+  if (change & IFF.UP) {
+    if (flags & IFF.UP) devOpen(k, nsId, d);
+    else devClose(k, nsId, d);
+  }
 }
 
 /** dev_set_mac_address: NET_ADDR_SET from now on; a bridge pins its id, a port's bridge recalculates. */

@@ -110,6 +110,8 @@ export interface Device {
   group: number;
   promiscuity: number;
   allmulti: number;
+  /** the user's own IFF_PROMISC/IFF_ALLMULTI requests (dev->gflags) */
+  gflags: number;
   /** carrier_up_count + carrier_down_count (`ip -s -s` transns, sysfs carrier_changes) */
   carrierChanges: number;
   /** IFF_NOARP (`ip link set X arp off`) */

@@ -6,7 +6,7 @@ import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
-import { IFF, devAllocName, devByName, devIndexReserve, devChangeName, devChangeNetNamespace, devClose, devOpen, devSetMacAddress, devSetMtu, getNs, unregisterNetdevice } from '../../kernel/dev.ts';
+import { IFF, devAllocName, devByName, devIndexReserve, devChangeFlags, devChangeName, devChangeNetNamespace, devSetMacAddress, devSetMtu, getNs, unregisterNetdevice } from '../../kernel/dev.ts';
 import { deviceOps } from '../../devices/ops.ts';
 import { vethNewlink, type VethSpec } from '../../devices/veth.ts';
 import { brAddBridge, brAddIf, brDelIf } from '../../devices/bridge.ts';
@@ -629,7 +629,7 @@ function rtnlNewlinkCreate(ip: Ip, k: Kctx, nsId: number, req: LinkReq): KernelE
   if (req.group !== undefined) d.group = req.group;
   if (req.addrgenmode) d.addrgenmode = req.addrgenmode;
   // rtnl_configure_link: the flags, then IFLA_MASTER
-  applyFlags(k, dest, d, req);
+  devChangeFlags(k, dest, d, req.flags, req.change);
   if (req.master !== undefined) doSetMaster(k, dest, d, req.master);
   return undefined;
 }
@@ -646,34 +646,6 @@ function applyBridgeOpts(d: Draft<Device>, o: BridgeOpts): void {
   if (o.vlanFiltering !== undefined) b.vlanFiltering = o.vlanFiltering ? 1 : 0;
   if (o.mcastSnooping !== undefined) b.mcastSnooping = o.mcastSnooping ? 1 : 0;
   if (o.nfCallIptables !== undefined) b.nfCallIptables = o.nfCallIptables ? 1 : 0;
-}
-
-/**
- * dev_change_flags for the flags the emulated devices keep: IFF_UP (dev_open/dev_close) and the
- * user's promiscuous / allmulticast requests (dev->gflags with the counters).
- */
-function applyFlags(k: Kctx, nsId: number, d: Draft<Device>, req: LinkReq): void {
-  const ch = req.change;
-  if (ch & ~(IFF.UP | IFF.PROMISC | IFF.ALLMULTI | IFF.NOARP | IFF.MULTICAST)) throw kerr('EOPNOTSUPP');
-  // dev->flags bits the user may flip directly
-  if (ch & IFF.NOARP) d.noarp = (req.flags & IFF.NOARP) !== 0;
-  if (ch & IFF.MULTICAST) d.multicast = (req.flags & IFF.MULTICAST) !== 0;
-  if (ch & IFF.PROMISC) {
-    const was = d.promiscuity - (d.master !== undefined ? 1 : 0) > 0;
-    const want = (req.flags & IFF.PROMISC) !== 0;
-    if (want && !was) d.promiscuity++;
-    if (!want && was) d.promiscuity--;
-  }
-  if (ch & IFF.ALLMULTI) {
-    const was = d.allmulti > 0;
-    const want = (req.flags & IFF.ALLMULTI) !== 0;
-    if (want && !was) d.allmulti++;
-    if (!want && was) d.allmulti--;
-  }
-  if (ch & IFF.UP) {
-    if (req.flags & IFF.UP) devOpen(k, nsId, d);
-    else devClose(k, nsId, d);
-  }
 }
 
 /** do_set_master */
@@ -723,7 +695,7 @@ function rtnlSetlink(ip: Ip, k: Kctx, nsId0: number, req: LinkReq): void {
     if (req.alias === '') delete d.alias;
     else d.alias = req.alias;
   }
-  if (req.change || req.flags) applyFlags(k, nsId, d, req);
+  if (req.change || req.flags) devChangeFlags(k, nsId, d, req.flags, req.change);
   if (req.master !== undefined) doSetMaster(k, nsId, d, req.master);
   if (req.carrier !== undefined) throw kerr('EOPNOTSUPP');
   if (req.txqlen !== undefined) d.txqlen = req.txqlen;
