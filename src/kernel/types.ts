@@ -47,6 +47,10 @@ export interface Inet6Addr {
   tentative: boolean;
   /** added by the kernel (link-local, ::1) rather than by the user */
   auto: boolean;
+  /** IFA_F_NODAD: used at once, no duplicate address detection */
+  nodad?: boolean;
+  /** IFA_F_NOPREFIXROUTE */
+  noprefixroute?: boolean;
 }
 
 export interface BridgeState {

@@ -11,6 +11,7 @@ import { insertRoute, RTPROT } from '../../protocols/ipv4/fib.ts';
 import { kerr } from '../../kernel/errors.ts';
 import { IFF, getNs, peernet2idAlloc } from '../../kernel/dev.ts';
 import { inetDelIfa, inetInsertIfa } from '../../protocols/ipv4/devinet.ts';
+import { inet6AddrAdd, inet6AddrDel } from '../../protocols/ipv6/addrconf.ts';
 import { inPrefix, ipv4ToText, ipv6ToText, prefixMask, ipv6FromText } from '../../protocols/wire/addr.ts';
 import {
   AF,
@@ -672,13 +673,12 @@ function v4Msg(d: Device, a: InetAddr): AddrMsg {
 }
 
 function v6Msg(d: Device, a: Inet6Addr): AddrMsg {
-  const ext = a as Inet6Addr & { nodad?: boolean; noprefixroute?: boolean };
   return {
     family: AF.INET6,
     ifindex: d.ifindex,
     prefixlen: a.prefixlen,
     scope: a.scope,
-    flags: IFA_F.PERMANENT | (a.tentative ? IFA_F.TENTATIVE : 0) | (ext.nodad ? IFA_F.NODAD : 0) | (ext.noprefixroute ? IFA_F.NOPREFIXROUTE : 0),
+    flags: IFA_F.PERMANENT | (a.tentative ? IFA_F.TENTATIVE : 0) | (a.nodad ? IFA_F.NODAD : 0) | (a.noprefixroute ? IFA_F.NOPREFIXROUTE : 0),
     local: a.address,
     v6: ipv6FromText(a.address) ?? undefined,
     src: a,
@@ -1187,7 +1187,7 @@ function ipaddrModify(ip: Ip, cmd: number, flags: number, argv: string[]): numbe
     const d = ns.devs[ifindex];
     if (!d) throw kerr('ENODEV');
     if (family === AF.INET6) {
-      inet6Modify(k, d, cmd, flags, lcl, address, prefixlen, scoped ? scope : undefined, ifaFlags);
+      inet6Modify(k, nsId, d, cmd, flags, lcl, address, prefixlen, scoped ? scope : undefined, ifaFlags);
       return;
     }
     if (cmd === RTM_DELADDR) {
@@ -1238,49 +1238,14 @@ function fibModifyPrefixMetric(k: Kctx, nsId: number, d: Draft<Device>, ifa: Dra
   insertRoute(ns.routes as Route[], r);
 }
 
-/**
- * inet6_rtm_newaddr / inet6_rtm_deladdr, as far as the emulated IPv6 goes: the address appears
- * in the device's list (tentative unless nodad, until DAD would be done) and goes on delete.
- * The kernel API has no IPv6 address operations; this keeps the World consistent with what
- * addrconf.ts does for link-local addresses.
- */
-function inet6Modify(k: Kctx, d: Draft<Device>, cmd: number, flags: number, lcl: InetPrefix | undefined, address: InetPrefix | undefined, prefixlen: number, scope: number | undefined, ifaFlags: number): void {
+/** inet6_rtm_newaddr / inet6_rtm_deladdr */
+function inet6Modify(k: Kctx, nsId: number, d: Draft<Device>, cmd: number, flags: number, lcl: InetPrefix | undefined, address: InetPrefix | undefined, prefixlen: number, scope: number | undefined, ifaFlags: number): void {
   const pfx = address ?? lcl;
   if (!pfx?.v6) throw kerr('EINVAL');
   const text = ipv6ToText(pfx.v6);
-  const plen = prefixlen > 0 ? prefixlen : 128;
-  const i = d.addrs6.findIndex((x) => x.address === text);
-  if (cmd === RTM_DELADDR) {
-    if (i < 0) throw kerr('EADDRNOTAVAIL');
-    d.addrs6.splice(i, 1);
-    return;
-  }
-  if (i >= 0) {
-    if (flags & NLM_F.EXCL || !(flags & NLM_F.REPLACE)) throw kerr('EEXIST');
-    return;
-  }
-  const b = pfx.v6;
-  const sc = scope ?? (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80 ? RT_SCOPE.link : text === '::1' ? RT_SCOPE.host : RT_SCOPE.universe);
-  const nodad = (ifaFlags & IFA_F.NODAD) !== 0;
-  const entry: Inet6Addr & { nodad?: boolean } = { family: 6, address: text, prefixlen: plen, scope: sc, tentative: !nodad && d.kind !== 'loopback', auto: false };
-  if (nodad) entry.nodad = true;
-  // ipv6_link_dev_addr: before the first address of the same or narrower scope
-  const rank = (s: number): number => (s === RT_SCOPE.universe ? 0 : s === RT_SCOPE.site ? 1 : s === RT_SCOPE.link ? 2 : 3);
-  let at = d.addrs6.findIndex((x) => rank(x.scope) >= rank(sc));
-  if (at < 0) at = d.addrs6.length;
-  d.addrs6.splice(at, 0, entry);
-  if (entry.tentative) {
-    const id = d.id;
-    k.m.schedule(1_000_000_000 + Math.floor(k.m.random(k.w) * 1_000_000_000), (k2) => {
-      for (const ns of Object.values(k2.w.netns)) {
-        for (const dev of Object.values(ns.devs)) {
-          if (dev.id !== id) continue;
-          const x = dev.addrs6.find((y) => y.address === text);
-          if (x && dev.up && dev.carrier) x.tentative = false;
-        }
-      }
-    });
-  }
+  if (cmd === RTM_DELADDR) return inet6AddrDel(d, text);
+  if (flags & NLM_F.EXCL && d.addrs6.some((x) => x.address === text)) throw kerr('EEXIST');
+  inet6AddrAdd(k, nsId, d, { address: text, prefixlen: prefixlen > 0 ? prefixlen : 128, scope, nodad: (ifaFlags & IFA_F.NODAD) !== 0, noprefixroute: (ifaFlags & IFA_F.NOPREFIXROUTE) !== 0 }, (flags & NLM_F.REPLACE) !== 0);
 }
 
 export function doIpaddr(ip: Ip, argv: string[]): number {
