@@ -288,10 +288,16 @@ export function peernet2idAlloc(w: Draft<World>, nsId: number, peer: number): nu
   if (!ns || nsId === peer) return -1;
   const have = ns.nsids[peer];
   if (have !== undefined) return have;
+  const id = allocNetid(ns);
+  ns.nsids[peer] = id;
+  return id;
+}
+
+/** alloc_netid: the lowest id this namespace has not given to a peer yet. */
+export function allocNetid(ns: Netns | Draft<Netns>): number {
   const used = new Set(Object.values(ns.nsids));
   let id = 0;
   while (used.has(id)) id++;
-  ns.nsids[peer] = id;
   return id;
 }
 

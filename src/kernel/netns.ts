@@ -8,7 +8,7 @@ import type { Netns, World } from './types.ts';
 import { newNetnsSysctls } from './sysctl.ts';
 import { loopbackNetInit } from '../devices/loopback.ts';
 import { deviceOps } from '../devices/ops.ts';
-import { unregisterNetdevice } from './dev.ts';
+import { allocNetid, unregisterNetdevice } from './dev.ts';
 
 /** Delay between the last reference going and the namespace's devices being gone. */
 export const NETNS_CLEANUP_DELAY_NS = 50_000_000;
@@ -42,6 +42,25 @@ export function netnsAddNamed(k: Kctx, name: string): number {
   const id = netnsCreate(k);
   k.w.netnsNames.unshift({ name, ns: id });
   return id;
+}
+
+/** `ip netns attach NAME PID`: one more /run/netns name for an existing namespace. */
+export function netnsAttachName(k: Kctx, name: string, id: number): void {
+  if (k.w.netnsNames.some((e) => e.name === name)) throw kerr('EEXIST');
+  k.w.netnsNames.unshift({ name, ns: id });
+}
+
+/** rtnl_net_newid (`ip netns set NAME NSID|auto`): give `peer` an id in namespace `nsId`. */
+export function rtnlNetNewid(k: Kctx, nsId: number, peer: number, nsid: number | 'auto'): void {
+  const ns = k.w.netns[nsId];
+  if (!ns) throw kerr('EINVAL');
+  if (ns.nsids[peer] !== undefined) throw kerr('EEXIST', 'Peer netns already has a nsid assigned');
+  if (nsid === 'auto') {
+    ns.nsids[peer] = allocNetid(ns);
+    return;
+  }
+  if (Object.values(ns.nsids).includes(nsid)) throw kerr('EEXIST', 'The specified nsid is already used');
+  ns.nsids[peer] = nsid;
 }
 
 /** `ip netns del NAME`: unmount the name; the namespace dies once nothing else holds it. */

@@ -1,7 +1,7 @@
 // `ip netns` (iproute2 6.1 ip/ipnetns.c, lib/namespace.c, lib/exec.c): /run/netns names, nsids,
 // exec in a namespace, and the `-n NAME` switch.
 import type { Kctx } from '../../kernel/machine.ts';
-import { netnsAddNamed, netnsDelNamed, peernet2id } from '../../kernel/netns.ts';
+import { netnsAddNamed, netnsAttachName, netnsDelNamed, peernet2id, rtnlNetNewid } from '../../kernel/netns.ts';
 import { kerr } from '../../kernel/errors.ts';
 import { EXIT_M1, IpExit, matches, talk, die, invarg, getInteger, type Ip } from './utils.ts';
 
@@ -216,9 +216,7 @@ function netnsAdd(ip: Ip, argv: string[], create: boolean): number {
   }
   const ns = pidNs;
   // a bind mount of an existing namespace: one more /run/netns entry (newest first)
-  ip.m.mutate((k) => {
-    k.w.netnsNames.unshift({ name, ns });
-  });
+  ip.m.mutate((k) => netnsAttachName(k, name, ns));
   return 0;
 }
 
@@ -325,18 +323,7 @@ function netnsSet(ip: Ip, argv: string[]): number {
   const cur = ip.netns;
   talk(ip, (k: Kctx) => {
     if (ip.c.proc.uid !== 0) throw kerr('EPERM');
-    const ns = k.w.netns[cur];
-    if (!ns) throw kerr('EINVAL');
-    if (ns.nsids[peer] !== undefined) throw kerr('EEXIST', 'Peer netns already has a nsid assigned');
-    const used = new Set(Object.values(ns.nsids));
-    if (nsid >= 0) {
-      if (used.has(nsid)) throw kerr('EEXIST', 'The specified nsid is already used');
-      ns.nsids[peer] = nsid;
-    } else {
-      let id = 0;
-      while (used.has(id)) id++;
-      ns.nsids[peer] = id;
-    }
+    rtnlNetNewid(k, cur, peer, nsid >= 0 ? nsid : 'auto');
   });
   return 0;
 }
