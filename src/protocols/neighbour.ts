@@ -37,6 +37,25 @@ export function neighQueueDrop(k: Kctx, nsId: number, key: string): Uint8Array[]
   return q;
 }
 
+/** neigh_add's __neigh_create: an empty (NONE) entry that an update then fills. */
+export function neighCreate(k: Kctx, nsId: number, d: Draft<Device>, ip: number): Draft<Neighbour> {
+  const ns = k.w.netns[nsId]!;
+  const key = neighKey(d.ifindex, ip);
+  ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
+  return ns.neigh[key]!;
+}
+
+/** neigh_delete / neigh_flush_dev: the entry goes, with its timer and whatever waited on it. */
+export function neighDelete(k: Kctx, nsId: number, dev: number, ip: number): void {
+  const ns = k.w.netns[nsId]!;
+  const key = neighKey(dev, ip);
+  const n = ns.neigh[key];
+  if (!n) throw kerr('ENOENT');
+  n.timerGen++;
+  delete ns.neigh[key];
+  neighQueueDrop(k, nsId, key);
+}
+
 /** pneigh_lookup(creat): a static proxy entry; adding it again is not an error. */
 export function pneighAdd(ns: Draft<Netns>, dev: number, ip: number): void {
   ns.pneigh[neighKey(dev, ip)] = { ip, dev };

@@ -1028,8 +1028,7 @@ function ipaddrFlush(ip: Ip, f: LinkFilter): number {
         if (i >= 0) inetDelIfa(k, nsId, d, (x) => x.local === src.local && x.prefixlen === src.prefixlen && x.address === src.address);
       } else {
         const src = a.src as Inet6Addr;
-        const i = d.addrs6.findIndex((x) => x.address === src.address && x.prefixlen === src.prefixlen);
-        if (i >= 0) d.addrs6.splice(i, 1);
+        if (d.addrs6.some((x) => x.address === src.address)) inet6AddrDel(d, src.address);
       }
     }
   }, 1);

@@ -4,7 +4,7 @@ import { NS_PER_SEC } from '../../kernel/machine.ts';
 import type { Device, Neighbour } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
 import { getNs } from '../../kernel/dev.ts';
-import { NUD, NUD_BIT, NUD_NAME, NUD_VALID, neighAdminUpdate, neighKey, neighQueueDrop, neverConfirmed, pneighAdd, pneighDelete } from '../../protocols/neighbour.ts';
+import { NUD, NUD_BIT, NUD_NAME, NUD_VALID, neighAdminUpdate, neighCreate, neighDelete, neighKey, pneighAdd, pneighDelete } from '../../protocols/neighbour.ts';
 import { inPrefix, ipv4ToText } from '../../protocols/wire/addr.ts';
 import {
   AF,
@@ -166,21 +166,12 @@ function ipneighModify(ip: Ip, cmd: number, flags: number, argv: string[]): numb
       if (ifindex && !d) throw kerr('ENODEV');
       if (ll && d && ll.length < 6) throw kerr('EINVAL', 'Invalid link address');
       if (!d) throw kerr('EINVAL', 'Device not specified');
-      const key = neighKey(d.ifindex, addr);
-      if (cmd === RTM_DELNEIGH) {
-        const n = ns.neigh[key];
-        if (!n) throw kerr('ENOENT');
-        n.timerGen++;
-        delete ns.neigh[key];
-        neighQueueDrop(k, nsId, key);
-        return;
-      }
-      let n = ns.neigh[key];
+      if (cmd === RTM_DELNEIGH) return neighDelete(k, nsId, d.ifindex, addr);
+      let n = ns.neigh[neighKey(d.ifindex, addr)];
       let override = true;
       if (!n) {
         if (!(flags & NLM.CREATE)) throw kerr('ENOENT');
-        ns.neigh[key] = { ip: addr, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
-        n = ns.neigh[key]!;
+        n = neighCreate(k, nsId, d, addr);
       } else {
         if (flags & NLM.EXCL) throw kerr('EEXIST');
         if (!(flags & NLM.REPLACE)) override = false;
@@ -361,14 +352,7 @@ function doShowOrFlush(ip: Ip, argv: string[], flush: boolean): number {
     talk(ip, (k) => {
       if (ip.c.proc.uid !== 0) throw kerr('EPERM');
       const kns = getNs(k.w, nsId);
-      for (const n of entries) {
-        const key = neighKey(n.dev, n.ip);
-        const cur = kns.neigh[key];
-        if (!cur) continue;
-        cur.timerGen++;
-        delete kns.neigh[key];
-        neighQueueDrop(k, nsId, key);
-      }
+      for (const n of entries) if (kns.neigh[neighKey(n.dev, n.ip)]) neighDelete(k, nsId, n.dev, n.ip);
     }, 1);
     if (ip.opts.stats) ip.p.fp(`\n*** Round 1, deleting ${entries.length} entries ***\n*** Flush is complete after 1 round ***\n`);
     return 0;
