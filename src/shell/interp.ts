@@ -296,23 +296,23 @@ export class Shell {
 
   /** The body of a forked subshell: exit statuses, its own EXIT trap, death by signal. */
   async runAsChild(body: (c: Shell) => Promise<number>): Promise<number> {
-    let st: number;
+    return this.runExitTrap(await this.settle(() => body(this)));
+  }
+
+  /** Run a shell's body to its end status: `exit`, an aborted line, a stray `return`/`break`
+   *  end it normally; death by a signal runs the EXIT trap (unless SIGKILL) and goes on up. */
+  private async settle(body: () => Promise<number>): Promise<number> {
     try {
-      st = await body(this);
+      return await body();
     } catch (e) {
-      if (e instanceof ExitShell) st = e.status;
-      else if (e instanceof AbortCommand) st = e.status;
-      else if (e instanceof ReturnSignal) st = e.status;
-      else if (e instanceof LoopSignal) st = this.status;
-      else if (e instanceof Killed) {
-        if (e.sig !== SIG.SIGKILL) {
-          this.dropSignal(e.sig);
-          await this.runExitTrap(128 + e.sig).catch(() => 0);
-        }
-        throw e;
-      } else throw e;
+      if (e instanceof ExitShell || e instanceof AbortCommand || e instanceof ReturnSignal) return e.status;
+      if (e instanceof LoopSignal) return this.status;
+      if (e instanceof Killed && e.sig !== SIG.SIGKILL) {
+        this.dropSignal(e.sig);
+        await this.runExitTrap(128 + e.sig).catch(() => 0);
+      }
+      throw e;
     }
-    return this.runExitTrap(st);
   }
 
   /** Forget a pending signal (the one the shell is dying of, so its EXIT trap can run). */
@@ -2462,22 +2462,7 @@ export class Shell {
 
   /** The shell as a program's main: its own EXIT trap, exit statuses, death by signal. */
   async main(run: () => Promise<number>): Promise<number> {
-    let st: number;
-    try {
-      st = await run();
-    } catch (e) {
-      if (e instanceof ExitShell) st = e.status;
-      else if (e instanceof AbortCommand) st = e.status;
-      else if (e instanceof ReturnSignal) st = e.status;
-      else if (e instanceof LoopSignal) st = this.status;
-      else if (e instanceof Killed) {
-        if (e.sig !== SIG.SIGKILL) {
-          this.dropSignal(e.sig);
-          await this.runExitTrap(128 + e.sig).catch(() => 0);
-        }
-        throw e;
-      } else throw e;
-    }
+    const st = await this.settle(run);
     try {
       return await this.runExitTrap(st);
     } catch (e) {
