@@ -69,7 +69,7 @@ export function pneighDelete(ns: Draft<Netns>, dev: number, ip: number): void {
 }
 
 /** Remove a device's entries: all of them (admin down, unregister) or all but permanent (carrier loss). */
-function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): void {
+export function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): void {
   const ns = k.w.netns[nsId];
   if (!ns) return;
   for (const [key, n] of Object.entries(ns.neigh)) {

@@ -8,6 +8,8 @@ import { RT_SCOPE } from '../../kernel/types.ts';
 import type { NetdevEvent } from '../../kernel/notifier.ts';
 import { inPrefix, prefixNetwork } from '../wire/addr.ts';
 import { fibAddIfaddr, fibDelIfaddr } from './fib_frontend.ts';
+import { fibFlushDev } from './fib.ts';
+import { neighFlushDev } from '../neighbour.ts';
 import { confAny } from '../../kernel/sysctl.ts';
 
 export interface NewAddr {
@@ -83,6 +85,12 @@ export function inetDelIfa(k: Kctx, nsId: number, d: Draft<Device>, match: (a: I
     if (j >= 0) d.addrs.splice(j, 1);
   }
   for (const a of gone) fibDelIfaddr(k, nsId, d, a);
+  // fib_inetaddr_event: the last address gone disables IP on the device (fib_disable_ip):
+  // every route through it, and its neighbours, go too
+  if (d.addrs.length === 0) {
+    fibFlushDev(k.w.netns[nsId]!, d.ifindex, () => true);
+    neighFlushDev(k, nsId, d.ifindex, false);
+  }
 }
 
 /** inetdev_event */
