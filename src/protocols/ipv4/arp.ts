@@ -3,13 +3,15 @@
 import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Neighbour } from '../../kernel/types.ts';
-import { confAny, confMax } from '../../kernel/sysctl.ts';
+import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
+import { NS_PER_MS } from '../../kernel/machine.ts';
+import { findDevById } from '../../kernel/link_watch.ts';
 import { ARP_LEN, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, arpEmit, arpParse } from '../wire/arp.ts';
 import { ETH_HLEN, ETH_P_ARP, ETH_P_IP } from '../wire/ethernet.ts';
 import { inPrefix, ipv4IsLoopback, ipv4IsMulticast, MAC_BROADCAST, MAC_ZERO, macFromText, macToText, prefixNetwork } from '../wire/addr.ts';
 import { ipv4Src } from '../wire/ipv4.ts';
 import type { PktType } from '../../devices/rx.ts';
-import { devQueueXmit, neighUpdate } from '../neighbour.ts';
+import { devQueueXmit, neighKey, neighUpdate } from '../neighbour.ts';
 import { ipRouteInput } from './route.ts';
 import { fibLookup } from './fib.ts';
 import { inetSelectAddr } from './devinet.ts';
@@ -37,6 +39,17 @@ export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Nei
   if (!saddr) saddr = inetSelectAddr(k, nsId, d, n.ip, 253);
   const unicast = n.state === 'PROBE' && n.lladdr !== undefined;
   arpSend(k, nsId, d, ARPOP_REQUEST, unicast ? macFromText(n.lladdr!)! : MAC_BROADCAST, n.ip, saddr, unicast ? macFromText(n.lladdr!)! : MAC_ZERO);
+}
+
+/** pneigh_enqueue: a broadcast request for a proxied address is answered after a random delay
+ *  below proxy_delay (then re-processed: parp_redo), if the device is still up. */
+function pneighEnqueue(k: Kctx, nsId: number, d: Draft<Device>, delay: number, sha: Uint8Array, sip: number, tip: number): void {
+  const id = d.id;
+  const hint = { ns: nsId, ifindex: d.ifindex };
+  k.m.schedule(delay, (k2) => {
+    const f = findDevById(k2, id, hint);
+    if (f?.dev.up) arpSend(k2, f.ns, f.dev, ARPOP_REPLY, sha, sip, tip, sha);
+  });
 }
 
 /** arp_rcv → arp_process */
@@ -71,6 +84,15 @@ export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arra
       // neigh_event_ns: the sender is learned as STALE
       neighUpdate(k, nsId, d, sip, sha, 'STALE', true);
       arpSend(k, nsId, d, ARPOP_REPLY, arp.sha, sip, tip, arp.sha);
+      return;
+    }
+    // proxy ARP: the input route forwards the target out of another device, and proxy_arp is
+    // on for this one (or a static proxy entry exists) — answer with our own MAC
+    if (v.kind === 'forward' && v.route.type === 'unicast' && v.route.dev !== d.ifindex && (confAny(ns, d, 'proxy_arp') || ns.pneigh[neighKey(d.ifindex, tip)])) {
+      neighUpdate(k, nsId, d, sip, sha, 'STALE', true);
+      const delay = devInt(d, 'neigh/proxy_delay') * 10 * NS_PER_MS;
+      if (pt === 'host' || delay === 0) arpSend(k, nsId, d, ARPOP_REPLY, arp.sha, sip, tip, arp.sha);
+      else pneighEnqueue(k, nsId, d, Math.floor(k.m.random(k.w) * delay), arp.sha, sip, tip);
       return;
     }
   }

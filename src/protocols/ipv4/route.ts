@@ -88,7 +88,9 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
       // a gateway that is one of our own addresses has host scope: the packet goes straight out
       const gateway = r.gateway !== undefined && !isLocalAddr(ns, r.gateway) ? r.gateway : undefined;
       const nexthop = gateway ?? dst;
-      const src = opts.saddr || r.prefsrc || selectSrc(ns, dev, nexthop, gateway ? RT_SCOPE.universe : RT_SCOPE.link) || selectSrc(ns, dev, 0, RT_SCOPE.universe);
+      // fib_result_prefsrc: the route's src, else the nexthop's saddr — inet_select_addr with the
+      // gateway (0 for a device route: the device's first primary) and the nexthop's scope
+      const src = opts.saddr || r.prefsrc || selectSrc(ns, dev, gateway ?? 0, gateway ? RT_SCOPE.link : RT_SCOPE.host);
       return { type: res.type, dev: dev.ifindex, nexthop, src, gateway };
     }
   }
