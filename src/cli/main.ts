@@ -1,14 +1,17 @@
 // The nsemu command line.
 //   nsemu run [--seed N] [--max-time SECONDS] SCRIPT.sh [args...]   run a script on a fresh machine
+//   nsemu run [--pcap FILE.pcapng] [--out DIR] ...                  export the captures (pcapng / tcpdump -w files)
 //   nsemu run -c 'commands' [name [args...]]                       as bash -c
 //   nsemu -c 'commands'                                            the same
 //   nsemu shell [--seed N]                                         an interactive prompt
+//   nsemu verify [--record DIR] SCRIPT.sh...                       compare with the real kernel
 // Output is streamed to the real stdout/stderr in the order the emulated processes write it;
 // the exit status is the script's. Machine notices (deadlock, time limit) go to stderr as nsemu: ...
 import { readFileSync } from 'node:fs';
 import * as readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { runScript, Session, parse, preloadTextTools, ShellSyntaxError } from '../shell/index.ts';
+import { exportMachine } from '../capture/export.ts';
 
 function intArg(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('not a non-negative integer');
@@ -40,11 +43,15 @@ function hostStdin(): () => Promise<string | null> {
   };
 }
 
-async function runAndExit(src: string, name: string, args: string[], o: { seed?: number; maxTime?: number }, mode: 'c' | 'file'): Promise<void> {
+async function runAndExit(src: string, name: string, args: string[], o: { seed?: number; maxTime?: number; pcap?: string; out?: string }, mode: 'c' | 'file'): Promise<void> {
   const opts: Parameters<typeof runScript>[1] = { name, args, mode, onOutput: write, seed: o.seed ?? 1 };
   if (o.maxTime !== undefined) opts.maxTime = o.maxTime;
   opts.stdin = hostStdin();
+  // --pcap / --out: captures leave the machine only where the user asks
+  const exp = o.pcap !== undefined || o.out !== undefined ? exportMachine({ seed: o.seed ?? 1, maxTime: o.maxTime, pcap: o.pcap, out: o.out, notice: (m) => write(2, m.endsWith('\n') ? m : `${m}\n`) }) : undefined;
+  if (exp) opts.machine = exp.machine;
   const r = await runScript(src, opts);
+  exp?.finish();
   process.exitCode = r.status;
   // the host's stdin may have been opened: do not let it keep the process alive
   process.stdin.pause();
@@ -140,10 +147,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('-c <commands>', 'run commands as bash -c does')
     .option('--seed <n>', 'random seed of the machine', intArg)
     .option('--max-time <seconds>', 'virtual-time limit', secondsArg)
+    .option('--pcap <file>', 'record every frame of every namespace/device into FILE (pcapng)')
+    .option('--out <dir>', "copy the files the script's tcpdump -w wrote into DIR")
     .argument('[script]', 'the script to run')
     .argument('[args...]', 'its arguments ($1 ...)')
     .passThroughOptions()
-    .action(async (script: string | undefined, args: string[], o: { c?: string; seed?: number; maxTime?: number }) => {
+    .action(async (script: string | undefined, args: string[], o: { c?: string; seed?: number; maxTime?: number; pcap?: string; out?: string }) => {
       if (o.c !== undefined) {
         const rest = script === undefined ? args : [script, ...args];
         await runAndExit(o.c, rest[0] ?? 'bash', rest.slice(1), o, 'c');
@@ -171,6 +180,19 @@ export async function main(argv: string[]): Promise<void> {
     .option('--seed <n>', 'random seed of the machine', intArg)
     .action(async (o: { seed?: number }) => {
       await shell(o);
+    });
+  program
+    .command('verify')
+    .description('run scripts in nsemu and on the real kernel (sandboxed, needs root), compare the normalised outputs')
+    .option('--record <dir>', "record the kernel's normalised output as DIR/expected/NAME.out (3 runs, flaky refused)")
+    .argument('<scripts...>', 'the scripts')
+    .action(async (scripts: string[], o: { record?: string }) => {
+      const { verifyCommand } = await import('../verify/verify.ts');
+      process.exitCode = await verifyCommand(scripts, o, {
+        out: (s) => process.stdout.write(s),
+        err: (s) => process.stderr.write(s),
+        tty: process.stderr.isTTY === true,
+      });
     });
   await program.parseAsync(argv);
 }

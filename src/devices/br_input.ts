@@ -6,27 +6,8 @@ import { macIsMulticast, macToText } from '../protocols/wire/addr.ts';
 import { deviceOps } from './ops.ts';
 import { deliverToStack } from './rx.ts';
 import { runTaps } from '../capture/taps.ts';
-
-/** br_fdb_update: learn (or move) the source MAC on the ingress port. */
-function brFdbUpdate(k: Kctx, br: Draft<Device>, port: number, mac: string): void {
-  const fdb = br.bridge!.fdb;
-  const key = `${mac}/0`;
-  const e = fdb[key];
-  if (e) {
-    if (e.local) return;
-    e.port = port;
-    e.updated = k.m.now;
-    return;
-  }
-  fdb[key] = { mac, port, local: false, static: false, updated: k.m.now, used: k.m.now };
-}
-
-function fdbFind(k: Kctx, br: Draft<Device>, mac: string): { port: number; local: boolean } | undefined {
-  const e = br.bridge!.fdb[`${mac}/0`];
-  if (!e) return undefined;
-  if (!e.local && !e.static && k.m.now - e.updated > br.bridge!.ageingTime * 10_000_000) return undefined;
-  return e;
-}
+import { nfHookIpv4 } from '../protocols/netfilter/nf_hook.ts';
+import { brFdbFind, brFdbUpdate } from './br_fdb.ts';
 
 /** br_handle_frame → br_handle_frame_finish */
 export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, frame: Uint8Array): void {
@@ -36,7 +17,7 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, frame:
   const st = port.port.state;
   if (st === 'disabled' || st === 'blocking' || st === 'listening') return;
   const src = macToText(frame, 6);
-  if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, br, port.ifindex, src);
+  if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, nsId, br, port.ifindex, src);
   if (st === 'learning') return;
   const dst = macToText(frame, 0);
   if (macIsMulticast(frame, 0)) {
@@ -44,14 +25,15 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, frame:
     brPassFrameUp(k, nsId, br, frame);
     return;
   }
-  const e = fdbFind(k, br, dst);
+  const e = brFdbFind(k, br, dst);
+  if (e && !e.local) e.used = k.m.now;
   if (e?.local || dst === br.mac) {
     brPassFrameUp(k, nsId, br, frame);
     return;
   }
   if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, frame);
   if (e) {
-    if (e.port !== port.ifindex) brForward(k, nsId, ns.devs[e.port], frame);
+    if (e.port !== port.ifindex) brForward(k, nsId, ns.devs[e.port], frame, br);
   } else brFlood(k, nsId, br, port.ifindex, frame);
 }
 
@@ -64,10 +46,20 @@ function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Arr
   deliverToStack(k, nsId, br, frame);
 }
 
-function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array): void {
+function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array, br?: Draft<Device>): void {
   if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
+  // br_netfilter: a bridged IPv4 frame passes iptables' FORWARD as `-i br -o br`
+  if (br && !brNfForward(k, nsId, br, frame)) return;
   runTaps(k, nsId, to, frame, 'out');
   deviceOps(to.kind).xmit(k, nsId, to, frame);
+}
+
+/** br_nf_forward_ip: with bridge-nf-call-iptables (the namespace's sysctl, or the bridge's
+ *  nf_call_iptables), IPv4 frames crossing the bridge go through the FORWARD hook. */
+function brNfForward(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): boolean {
+  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00) return true;
+  const on = k.w.netns[nsId]?.sysctl['bridge/bridge-nf-call-iptables'] === '1' || br.bridge?.nfCallIptables === 1;
+  return !on || nfHookIpv4(k, nsId, 'FORWARD', frame, 14, br, br);
 }
 
 /** br_flood: every other forwarding port. */
@@ -75,7 +67,7 @@ function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, fram
   const ns = k.w.netns[nsId]!;
   for (const p of Object.values(ns.devs)) {
     if (p.master !== br.ifindex || p.ifindex === ingress || !p.port?.flood) continue;
-    brForward(k, nsId, p, frame);
+    brForward(k, nsId, p, frame, ingress ? br : undefined);
   }
 }
 
@@ -84,7 +76,7 @@ export function brDevXmit(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8
   br.stats.txPackets++;
   br.stats.txBytes += frame.length;
   const dst = macToText(frame, 0);
-  const e = macIsMulticast(frame, 0) ? undefined : fdbFind(k, br, dst);
+  const e = macIsMulticast(frame, 0) ? undefined : brFdbFind(k, br, dst);
   if (e && !e.local) brForward(k, nsId, k.w.netns[nsId]!.devs[e.port], frame);
   else if (!e) brFlood(k, nsId, br, 0, frame);
 }

@@ -6,7 +6,8 @@ import type { Kctx } from '../kernel/machine.ts';
 import { kerr } from '../kernel/errors.ts';
 import type { BridgeState, Device } from '../kernel/types.ts';
 import type { NetdevEvent } from '../kernel/notifier.ts';
-import { getNs, netifCarrierOff, netifCarrierOn, randomMac, registerNetdevice } from '../kernel/dev.ts';
+import { netifCarrierOff, netifCarrierOn, randomMac, registerNetdevice } from '../kernel/dev.ts';
+import { findDevById } from '../kernel/link_watch.ts';
 import type { DeviceOps } from './ops.ts';
 import { brDevXmit } from './br_input.ts';
 
@@ -100,11 +101,31 @@ function brPortStateSelection(k: Kctx, nsId: number, br: Draft<Device>): void {
   else netifCarrierOff(k, nsId, br);
 }
 
-/** br_stp_enable_port: with STP off a port forwards at once. */
+/** br_stp_enable_port: with STP off a port forwards at once; with STP on it goes listening →
+ *  learning → forwarding, forward_delay each (br_forward_delay_timer_expired). No BPDUs are
+ *  exchanged: every bridge thinks it is the root, so no port is ever blocked. */
 function brStpEnablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
   if (!p.port) return;
-  p.port.state = br.bridge?.stpState ? 'listening' : 'forwarding';
+  if (br.bridge?.stpState) {
+    p.port.state = 'listening';
+    brForwardDelayTimer(k, nsId, br, p, 'listening');
+  } else p.port.state = 'forwarding';
   brPortStateSelection(k, nsId, br);
+}
+
+function brForwardDelayTimer(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>, from: 'listening' | 'learning'): void {
+  const id = p.id;
+  const hint = { ns: nsId, ifindex: p.ifindex };
+  const brIfindex = br.ifindex;
+  k.m.schedule(br.bridge!.forwardDelay * 10_000_000, (k2) => {
+    const f = findDevById(k2, id, hint);
+    if (!f || f.dev.master !== brIfindex || f.dev.port?.state !== from) return;
+    const b = k2.w.netns[f.ns]?.devs[brIfindex];
+    if (!b?.bridge) return;
+    f.dev.port.state = from === 'listening' ? 'learning' : 'forwarding';
+    if (from === 'listening') brForwardDelayTimer(k2, f.ns, b, f.dev, 'learning');
+    else brPortStateSelection(k2, f.ns, b);
+  });
 }
 
 /** br_stp_disable_port: disabled, its learned entries flushed. */
@@ -115,23 +136,23 @@ function brStpDisablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Dev
   brPortStateSelection(k, nsId, br);
 }
 
-export function brFdbDeleteByPort(br: Draft<Device>, port: number, all: boolean): void {
-  const fdb = br.bridge?.fdb;
-  if (!fdb) return;
-  for (const [key, e] of Object.entries(fdb)) if (e.port === port && (all || !e.local)) delete fdb[key];
-}
+export { brFdbDeleteByPort } from './br_fdb.ts';
+import { brFdbDeleteByPort } from './br_fdb.ts';
 
 /** br_add_if */
 export function brAddIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
   if (p.kind === 'loopback') throw kerr('EINVAL');
-  if (p.kind === 'bridge') throw kerr('EINVAL', 'Can not enslave a bridge to a bridge');
+  if (p.kind === 'bridge') throw kerr('ELOOP', 'Can not enslave a bridge to a bridge');
   if (p.master === br.ifindex) return;
   if (p.master !== undefined) {
     const old = k.w.netns[nsId]?.devs[p.master];
     if (old) brDelIf(k, nsId, old, p);
   }
+  const used = new Set(portsOf(k, nsId, br).map((x) => x.port!.portNo));
+  let portNo = 1;
+  while (used.has(portNo)) portNo++;
   p.master = br.ifindex;
-  p.port = { state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
+  p.port = { portNo, state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
   p.promiscuity++;
   br.bridge!.fdb[`${p.mac}/0`] = { mac: p.mac, port: p.ifindex, local: true, static: false, updated: k.m.now, used: k.m.now };
   brRecalculateBridgeId(k, nsId, br);
@@ -151,7 +172,8 @@ export function brDelIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Devic
 
 /** br_device_event: the bridge follows its ports' state. */
 export function brDeviceEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
-  const ns = getNs(k.w, nsId);
+  const ns = k.w.netns[nsId];
+  if (!ns) return;
   if (d.kind === 'bridge' && ev === 'UNREGISTER') {
     for (const p of portsOf(k, nsId, d)) brDelIf(k, nsId, d, p);
     return;

@@ -5,6 +5,7 @@ import type { Device, DevKind } from '../kernel/types.ts';
 import { loopbackOps } from './loopback.ts';
 import { vethOps } from './veth.ts';
 import { bridgeOps } from './bridge.ts';
+import { tunOps } from './ovs.ts';
 
 export interface DeviceOps {
   /** ndo_open */
@@ -27,5 +28,7 @@ export function deviceOps(kind: DevKind): DeviceOps {
       return vethOps;
     case 'bridge':
       return bridgeOps;
+    case 'tun':
+      return tunOps;
   }
 }

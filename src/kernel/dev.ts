@@ -152,7 +152,9 @@ export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<D
 
 /** unregister_netdevice: close, let every protocol forget the device, then drop it. */
 export function unregisterNetdevice(k: Kctx, nsId: number, ifindex: number): void {
-  const ns = getNs(k.w, nsId);
+  // a dying namespace's devices are unregistered too (cleanup_net): no liveness check here
+  const ns = k.w.netns[nsId];
+  if (!ns) return;
   const d = ns.devs[ifindex];
   if (!d) return;
   devClose(k, nsId, d);

@@ -95,8 +95,11 @@ export interface MachineOptions {
   seed?: number;
   /** stop the run when virtual time would pass this (ns); a script that would run forever ends */
   maxTime?: number;
-  /** called when the machine has to stop a run (deadlock, time limit) */
+  /** called when the machine has to stop a run (deadlock, time limit, packet storm) */
   onNotice?: (msg: string) => void;
+  /** most kernel events one command or one clock step may run before the run is stopped as a
+   *  packet storm (a bridge loop duplicates every broadcast frame forever) */
+  stormBudget?: number;
 }
 
 export const NS_PER_SEC = 1_000_000_000;
@@ -120,6 +123,11 @@ export class Machine {
   onExit: ((p: Process) => void) | undefined;
   /** count of events run: for benchmarks and storm budgets */
   eventsRun = 0;
+  readonly stormBudget: number;
+  /** events run in the current batch (one mutate, one clock step) */
+  private batchEvents = 0;
+  /** the budget ran out: the run is being stopped */
+  stormed = false;
   /** per-machine side tables that hold non-serialisable kernel state (sockets, queued frames) */
   readonly side = new Map<string, unknown>();
 
@@ -127,6 +135,7 @@ export class Machine {
     this.world = world;
     this.maxTime = opts.maxTime ?? 24 * 3600 * NS_PER_SEC;
     this.onNotice = opts.onNotice ?? (() => {});
+    this.stormBudget = opts.stormBudget ?? 250_000;
   }
 
   // ---- the World -------------------------------------------------------------------------
@@ -148,23 +157,45 @@ export class Machine {
         this.staged = null;
         for (const ev of staged) this.queue.push(ev);
         this.inBatch = true;
+        this.batchEvents = 0;
         this.drain(k, this.now);
       });
     } finally {
       this.staged = null;
       this.inBatch = false;
     }
+    this.checkStorm();
     return result;
   }
 
   private drain(k: Kctx, until: number): void {
     for (;;) {
       const ev = this.queue.peek();
-      if (!ev || ev.t > until) break;
+      if (!ev || ev.t > until || this.overBudget()) break;
       this.queue.pop();
       if (ev.t > this.now) this.now = ev.t;
       this.eventsRun++;
       ev.fn(k);
+    }
+  }
+
+  private overBudget(): boolean {
+    if (++this.batchEvents <= this.stormBudget) return false;
+    this.stormed = true;
+    return true;
+  }
+
+  /** A storm: drop every pending event and stop every process, saying why. */
+  private checkStorm(): void {
+    if (!this.stormed) return;
+    this.stormed = false;
+    this.queue = new Heap<Ev>();
+    this.onNotice(
+      `nsemu: packet storm: more than ${this.stormBudget} kernel events in one step (a loop of bridges floods every broadcast frame forever); stopping every process`,
+    );
+    for (const p of [...this.procs.values()]) {
+      p.pending.push(SIG.SIGKILL);
+      if (p.waiter) this.wakeWaiter(p.waiter, 'deadlock');
     }
   }
 
@@ -321,32 +352,41 @@ export class Machine {
       return;
     }
     this.inBatch = true;
+    this.batchEvents = 0;
     try {
       this.world = produce(this.world, (d) => {
         const k: Kctx = { w: d, m: this };
         while (this.runnable === 0) {
           const ev = this.queue.peek();
-          if (!ev || ev.t > this.maxTime) break;
+          if (!ev || ev.t > this.maxTime || this.overBudget()) break;
           this.queue.pop();
           if (ev.t > this.now) this.now = ev.t;
           this.eventsRun++;
           ev.fn(k);
         }
       });
+    } catch (e) {
+      // a kernel bug in timer-driven work: say so and end the run, rather than crash the host
+      this.onNotice(`nsemu: internal error in the kernel's timer work: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      for (const p of [...this.procs.values()]) this.kill(p, SIG.SIGKILL);
+      return;
     } finally {
       this.inBatch = false;
     }
+    this.checkStorm();
     if (this.runnable === 0) this.kick();
   }
 
   /** Run all events due up to `until` without any process (for API users and tests). */
   runUntil(until: number): void {
     this.inBatch = true;
+    this.batchEvents = 0;
     try {
       this.world = produce(this.world, (d) => this.drain({ w: d, m: this }, until));
     } finally {
       this.inBatch = false;
     }
+    this.checkStorm();
     if (until > this.now) this.now = until;
   }
 }

@@ -8,6 +8,8 @@ import { fibNetdevEvent } from '../protocols/ipv4/fib_frontend.ts';
 import { neighNetdevEvent } from '../protocols/neighbour.ts';
 import { addrconfNotify } from '../protocols/ipv6/addrconf.ts';
 import { brDeviceEvent } from '../devices/bridge.ts';
+import { tapsNetdevEvent } from '../capture/taps.ts';
+import { ovsNetdevEvent } from '../devices/ovs.ts';
 
 export type NetdevEvent = 'REGISTER' | 'UP' | 'GOING_DOWN' | 'DOWN' | 'CHANGE' | 'CHANGEADDR' | 'UNREGISTER';
 
@@ -17,4 +19,6 @@ export function netdevNotify(k: Kctx, nsId: number, d: Draft<Device>, ev: Netdev
   fibNetdevEvent(k, nsId, d, ev);
   neighNetdevEvent(k, nsId, d, ev);
   addrconfNotify(k, nsId, d, ev);
+  tapsNetdevEvent(k, nsId, d, ev);
+  ovsNetdevEvent(k, nsId, d, ev);
 }

@@ -3,7 +3,7 @@
 // Frames in flight and process state live outside it (see machine.ts).
 
 export type Operstate = 'UNKNOWN' | 'NOTPRESENT' | 'DOWN' | 'LOWERLAYERDOWN' | 'TESTING' | 'DORMANT' | 'UP';
-export type DevKind = 'loopback' | 'veth' | 'bridge';
+export type DevKind = 'loopback' | 'veth' | 'bridge' | 'tun';
 
 export interface DevStats {
   rxBytes: number;
@@ -81,6 +81,8 @@ export interface FdbEntry {
 }
 
 export interface BridgePortState {
+  /** bridge port number (br_if.c find_portno: the lowest free one, from 1) */
+  portNo?: number;
   state: 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
   priority: number;
   cost: number;
@@ -188,6 +190,36 @@ export interface Neighbour {
   proto?: number;
 }
 
+/** One iptables rule (struct ipt_entry with its matches and target). */
+export interface NfRule {
+  src: number;
+  srcLen: number;
+  dst: number;
+  dstLen: number;
+  /** interface names; '' = any; a trailing '+' matches a prefix */
+  iif: string;
+  oif: string;
+  /** IP protocol number, 0 = all */
+  proto: number;
+  /** which of src, dst, iif, oif, proto are negated with `!` */
+  inv: { src: boolean; dst: boolean; iif: boolean; oif: boolean; proto: boolean };
+  /** ACCEPT, DROP, RETURN or a user chain */
+  target: string;
+  pkts: number;
+  bytes: number;
+}
+
+export interface NfChain {
+  /** built-in chains have a policy (with its counters); user chains do not */
+  policy?: 'ACCEPT' | 'DROP';
+  pkts: number;
+  bytes: number;
+  rules: NfRule[];
+}
+
+/** A table's chains in the order iptables lists them (built-ins first, user chains as created). */
+export type NfTable = Record<string, NfChain>;
+
 export interface Netns {
   /** inode number: what /proc/PID/ns/net's link shows */
   id: number;
@@ -200,6 +232,8 @@ export interface Netns {
   routes: Route[];
   /** key `${dev}/${ip}` */
   neigh: Record<string, Neighbour>;
+  /** netfilter tables of this namespace (iptables, nf_tables backend): absent until first used */
+  nf: Record<string, NfTable | undefined>;
   /** proxy entries (pneigh, `ip neigh add proxy A dev D`), same keys */
   pneigh: Record<string, { ip: number; dev: number }>;
   /** processes keeping it alive besides a /run/netns mount */

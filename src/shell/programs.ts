@@ -10,6 +10,7 @@ import { Fd, FdError } from './streams.ts';
 import { DEFAULT_PATH, System } from './system.ts';
 import { FsError, normPath, toText } from './vfs.ts';
 import { runJb, textTool, TEXT_TOOLS } from './texttools.ts';
+import { gnuSort } from './sort.ts';
 import { sysctl } from './sysctl.ts';
 
 /** Virtual-time duration: 5, 0.5, 2s, 1m, 1h, 1d, inf. undefined if invalid. */
@@ -1272,6 +1273,7 @@ const killall: Command = async (ctx) => {
 export function shellPrograms(): Record<string, Command> {
   const out: Record<string, Command> = {};
   for (const t of TEXT_TOOLS) out[t] = textTool(t);
+  out.sort = gnuSort(out.sort!);
   Object.assign(out, {
     bash: shellProgram('bash'),
     sh: shellProgram('sh'),

@@ -6,6 +6,12 @@ import { ethtool } from './ethtool.ts';
 import { ifconfig } from './nettools/ifconfig.ts';
 import { route } from './nettools/route.ts';
 import { netstat } from './nettools/netstat.ts';
+import { tcpdump } from './tcpdump.ts';
+import { brctl } from './brctl.ts';
+import { bridge } from './bridge.ts';
+import { ovsdbServer, ovsdbTool, ovsVswitchd } from './ovs/daemons.ts';
+import { ovsAppctl, ovsVsctl } from './ovs/vsctl.ts';
+import { iptables } from './iptables.ts';
 
 export const programs: Record<string, Command> = {
   ip,
@@ -14,4 +20,13 @@ export const programs: Record<string, Command> = {
   ifconfig,
   route,
   netstat,
+  tcpdump,
+  brctl,
+  bridge,
+  'ovsdb-tool': ovsdbTool,
+  'ovsdb-server': ovsdbServer,
+  'ovs-vswitchd': ovsVswitchd,
+  'ovs-vsctl': ovsVsctl,
+  'ovs-appctl': ovsAppctl,
+  iptables,
 };

@@ -11,7 +11,7 @@ import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
 import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
 import { ipRouteOutput, isLocalAddr } from '../protocols/ipv4/route.ts';
-import { allocIpFrame, fillIpHeader, ipOutput, nextIpId } from '../protocols/ipv4/ip_output.ts';
+import { allocIpFrame, fillIpHeader, ipLocalOut, nextIpId } from '../protocols/ipv4/ip_output.ts';
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 
 interface Opts {
@@ -326,8 +326,8 @@ export const ping: Command = async (ctx) => {
         const rt = ipRouteOutput(kns, target, { oif, saddr });
         const frame = allocIpFrame(8 + o.size);
         icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data }, frame, ETH_HLEN + IPV4_HLEN);
-        fillIpHeader(k, ctx.proc.netns, frame, { src, dst: target, protocol: IPPROTO_ICMP, ttl, df: route.type !== 'broadcast', id: nextIpId(k, ctx.proc.netns) });
-        ipOutput(k, ctx.proc.netns, rt, frame);
+        fillIpHeader(k, ctx.proc.netns, frame, { src, dst: target, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, ctx.proc.netns) });
+        ipLocalOut(k, ctx.proc.netns, rt, frame);
       });
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;

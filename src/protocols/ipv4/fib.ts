@@ -83,7 +83,7 @@ export function fibLookup(ns: Netns | Draft<Netns>, dst: number, opts: { oif?: n
       if (r.table !== t) continue;
       if (!inPrefix(dst, r.dst, r.dstLen)) continue;
       if (best && r.dstLen <= best.dstLen) continue;
-      if (opts.oif !== undefined && r.dev !== undefined && r.dev !== opts.oif && r.type !== 'local') continue;
+      if (opts.oif !== undefined && r.dev !== undefined && r.dev !== opts.oif) continue;
       if (routeLinkdown(ns, r) && ignoreLinkdown(r.dev)) continue;
       best = r;
     }

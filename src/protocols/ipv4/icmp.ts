@@ -9,7 +9,7 @@ import { IPV4_HLEN, IPPROTO_ICMP, ipv4Dst, ipv4HeaderLen, ipv4Src, ipv4TotalLeng
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_HOST_UNREACH, icmpEmit, icmpLength, icmpType, type IcmpRepr } from '../wire/icmp.ts';
 import { ipv4IsLbcast, ipv4IsMulticast } from '../wire/addr.ts';
 import { ipRouteOutput } from './route.ts';
-import { allocIpFrame, fillIpHeader, ipOutput } from './ip_output.ts';
+import { allocIpFrame, fillIpHeader, ipLocalOut } from './ip_output.ts';
 import { rawV4Input } from './raw.ts';
 
 /** Build and route an ICMP message from this namespace. */
@@ -24,7 +24,7 @@ function icmpPush(k: Kctx, nsId: number, dst: number, src: number | undefined, r
   const frame = allocIpFrame(icmpLength(repr));
   icmpEmit(repr, frame, ETH_HLEN + IPV4_HLEN);
   fillIpHeader(k, nsId, frame, { src: src ?? rt.src, dst, protocol: IPPROTO_ICMP, ttl: sysctlInt(ns, 'ipv4/ip_default_ttl'), tos, df: false });
-  ipOutput(k, nsId, rt, frame);
+  ipLocalOut(k, nsId, rt, frame);
 }
 
 /** icmp_rcv: `ip` is the offset of the IPv4 header in frame. */

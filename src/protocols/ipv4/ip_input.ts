@@ -11,6 +11,7 @@ import { ipRouteInput } from './route.ts';
 import { icmpRcv, icmpSend } from './icmp.ts';
 import { rawV4Input } from './raw.ts';
 import { ipOutput } from './ip_output.ts';
+import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 
 /** ip_rcv */
 export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, pt: PktType): void {
@@ -29,6 +30,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array
       icmpSend(k, nsId, frame, ip, ICMP_DEST_UNREACH, v.code);
       return;
     case 'local':
+      if (!nfHookIpv4(k, nsId, 'INPUT', frame, ip, d)) return;
       ipLocalDeliver(k, nsId, d, frame, ip, v.brd);
       return;
     case 'forward': {
@@ -39,6 +41,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array
       }
       const out = frame.slice();
       ipv4DecTtl(out, ip);
+      if (!nfHookIpv4(k, nsId, 'FORWARD', out, ip, d, k.w.netns[nsId]!.devs[v.route.dev])) return;
       ipOutput(k, nsId, v.route, out);
       return;
     }

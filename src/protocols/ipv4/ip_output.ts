@@ -7,6 +7,7 @@ import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
 import { ipv4Emit, IPV4_HLEN } from '../wire/ipv4.ts';
 import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour.ts';
 import type { OutRoute } from './route.ts';
+import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 
 /** A frame with room for the Ethernet header, the IPv4 header and `payloadLen` bytes. */
 export function allocIpFrame(payloadLen: number): Uint8Array {
@@ -54,6 +55,12 @@ export function fillIpHeader(k: Kctx, nsId: number, frame: Uint8Array, o: IpHead
     frame,
     ETH_HLEN,
   );
+}
+
+/** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. */
+export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+  if (!nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev])) return;
+  ipOutput(k, nsId, rt, frame);
 }
 
 /** ip_finish_output2: local, broadcast or via the neighbour of the next hop. */

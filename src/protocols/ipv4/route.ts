@@ -79,7 +79,8 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
     case 'prohibit':
       throw kerr('EACCES');
     case 'local': {
-      const src = opts.saddr || (r.prefsrc && r.dstLen === 32 ? dst : r.prefsrc) || dst;
+      // a local destination: the route's src (a secondary's primary), else the destination
+      const src = opts.saddr || r.prefsrc || dst;
       return { type: 'local', dev: loDev(ns), nexthop: dst, src };
     }
     default: {

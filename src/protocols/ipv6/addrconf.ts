@@ -91,8 +91,8 @@ export function addrconfNotify(k: Kctx, nsId: number, d: Draft<Device>, ev: Netd
       }
       return;
     }
+    // losing the carrier keeps the addresses; only going down or away removes them
     if (linkReady(d)) addrconfDevConfig(k, nsId, d);
-    else if (ev === 'CHANGE') d.addrs6 = [];
   } else if (ev === 'DOWN' || ev === 'UNREGISTER') {
     d.addrs6 = [];
   }

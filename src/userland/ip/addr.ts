@@ -53,9 +53,10 @@ import { nameFromNsid } from './netns.ts';
 
 const IFF_EXTRA = { DYNAMIC: 0x8000, AUTOMEDIA: 0x4000, PORTSEL: 0x2000, ECHO: 0x40000 } as const;
 
-/** Promiscuity the user asked for (`ip link set X promisc on`), as opposed to a bridge port's. */
+/** Promiscuity the user asked for (`ip link set X promisc on`: dev->gflags, what dev_get_flags
+ *  reports), as opposed to a bridge port's or a packet socket's (tcpdump) counted promiscuity. */
 function userPromisc(d: Device): boolean {
-  return d.promiscuity - (d.master !== undefined ? 1 : 0) > 0;
+  return (d.gflags & IFF.PROMISC) !== 0;
 }
 
 /** dev_get_flags: RUNNING follows the operstate (netif_oper_up), LOWER_UP the carrier. */
@@ -304,7 +305,7 @@ function printBridgeSlaveOpt(ip: Ip, ns: Netns, d: Device): void {
   const port = d.port;
   const br = d.master !== undefined ? ns.devs[d.master] : undefined;
   if (!port || !br?.bridge) return;
-  const portNo = portsOfBridge(ns, br).indexOf(d) + 1;
+  const portNo = port.portNo ?? portsOfBridge(ns, br).indexOf(d) + 1;
   const portId = ((port.priority << 10) | portNo) & 0xffff;
   const bid = bridgeIdText(br.bridge.priority, br.bridge.bridgeId ?? '00:00:00:00:00:00');
   p.string(PRINT_ANY, 'state', 'state %s ', port.state);

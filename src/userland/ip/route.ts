@@ -886,7 +886,8 @@ function iprouteGet(ip: Ip, argv: string[]): number {
       table: RT_TABLE.main,
       protocol: 0,
       scope: 0,
-      prefsrc: saddr !== undefined && saddr === res.src ? undefined : ipv4ToText(res.src),
+      // no source at all (a device without addresses): the kernel sends no RTA_PREFSRC
+      prefsrc: (saddr !== undefined && saddr === res.src) || res.src === 0 ? undefined : ipv4ToText(res.src),
       flags: cflags,
       uid: uid ?? ip.c.proc.uid,
     };

@@ -1,0 +1,26 @@
+// The iptables tables of a namespace. With the nf_tables backend (iptables 1.8 "nft") a table
+// and its built-in chains exist only once an iptables command has touched them in that
+// namespace; until then no hook sees packets and nothing is counted.
+import type { Draft } from 'immer';
+import type { Netns, NfChain, NfTable } from '../../kernel/types.ts';
+
+export const BUILTIN_CHAINS: Record<string, string[]> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+};
+
+export function emptyChain(policy?: 'ACCEPT' | 'DROP'): NfChain {
+  return policy ? { policy, pkts: 0, bytes: 0, rules: [] } : { pkts: 0, bytes: 0, rules: [] };
+}
+
+/** The table, created with its built-in chains (policy ACCEPT) on first use. */
+export function nfTableInit(ns: Draft<Netns>, name: string): Draft<NfTable> {
+  let t = ns.nf[name];
+  if (!t) {
+    const fresh: NfTable = {};
+    for (const c of BUILTIN_CHAINS[name] ?? []) fresh[c] = emptyChain('ACCEPT');
+    ns.nf[name] = fresh;
+    t = ns.nf[name]!;
+  }
+  return t;
+}

@@ -1,0 +1,120 @@
+// Differential property tests: random small topologies and probes (src/verify/differential),
+// run in nsemu and on the real kernel (sandboxed), compared after normalising.
+//   - a fixed-seed batch on the real kernel (skipped without root unless NSEMU_REQUIRE_KERNEL=1);
+//   - the regression scenarios under test/differential/ against their recordings; those listed in
+//     test/differential/known-mismatches.txt must still differ (fixing one means updating the list);
+//   - the generator and the shrinker, with a stub kernel (no root needed).
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { kernelAvailable, kernelRequired } from '../src/verify/sandbox.ts';
+import { CaseRunner, runCases, sampleCases, shrinkCase } from '../src/verify/differential/run.ts';
+import { caseToScript } from '../src/verify/differential/script.ts';
+import { nsemuRunner, type Runner } from '../src/verify/verify.ts';
+import { normalize } from '../src/verify/normalize.ts';
+import { unifiedDiff } from '../src/verify/diff.ts';
+import { expectedPath } from '../src/verify/recorder.ts';
+
+/** The batch `npm test` runs: this seed's first BATCH cases all match on Linux 6.x. */
+export const BATCH_SEED = 1;
+export const BATCH = 24;
+
+const root = join(import.meta.dirname, '..');
+const regDir = join(root, 'test', 'differential');
+const knownFile = join(regDir, 'known-mismatches.txt');
+
+describe('differential generator', () => {
+  it('is deterministic per seed and writes self-contained scripts', () => {
+    const a = sampleCases(7, 40).map((c) => caseToScript(c));
+    const b = sampleCases(7, 40).map((c) => caseToScript(c));
+    expect(a).toEqual(b);
+    for (const s of a) {
+      expect(s).toMatch(/^#!\/bin\/bash\n/);
+      expect(s).toContain('trap cleanup EXIT');
+      expect(s).toContain('sleep 3.5');
+    }
+  });
+
+  it('generated scripts run in nsemu without unknown commands or internal errors', async () => {
+    for (const [i, c] of sampleCases(11, 40).entries()) {
+      const s = caseToScript(c);
+      const r = await nsemuRunner(`case${i}.sh`, s);
+      expect(r.output, s).not.toMatch(/command not found|internal error|not supported|Usage:/);
+    }
+  }, 60_000);
+
+  it('shrinks a mismatch to a minimal script (stub kernel that differs on sysctl -w)', async () => {
+    const stub: Runner = async (path, source) => {
+      const r = await nsemuRunner(path, source);
+      return source.includes('sysctl -w') ? { output: `${r.output}kernel-only line\n`, status: r.status } : r;
+    };
+    const runner = new CaseRunner({ kernel: stub });
+    const seed = 3;
+    const cases = sampleCases(seed, 30);
+    const results = await runCases(cases, runner, 4);
+    const first = results.find((r) => !r.result.match);
+    expect(first, 'some case of seed 3 uses sysctl').toBeDefined();
+    const s = await shrinkCase(seed, first!.index, runner, 60_000);
+    runner.close();
+    expect(s).toBeDefined();
+    expect(s!.result.match).toBe(false);
+    expect(s!.c.steps).toHaveLength(1);
+    expect(s!.c.steps[0]!.op).toBe('sysctl');
+    expect(s!.c.veths).toHaveLength(1);
+    expect(s!.c.addrs).toHaveLength(0);
+    expect(s!.c.ups).toHaveLength(0);
+    expect(s!.c.probes).toHaveLength(1);
+    expect(s!.script.split('\n').filter((l) => l.startsWith('ip ')).length).toBeLessThanOrEqual(4);
+  }, 120_000);
+});
+
+describe('differential regression scenarios (test/differential)', () => {
+  const known = existsSync(knownFile)
+    ? readFileSync(knownFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean)
+    : [];
+  const scripts = existsSync(regDir) ? readdirSync(regDir).filter((f) => f.endsWith('.sh')).sort() : [];
+  it('known-mismatches.txt lists only scripts that exist', () => {
+    for (const k of known) expect(scripts, `${knownFile} lists ${k}`).toContain(k);
+  });
+  for (const f of scripts) {
+    const path = join(regDir, f);
+    const isKnown = known.includes(f);
+    it(`${f}${isKnown ? ' (known mismatch: must still differ)' : ''}`, async () => {
+      const exp = expectedPath(path);
+      expect(existsSync(exp), `${exp} missing: record it with npx tsx scripts/record.ts ${path}`).toBe(true);
+      const want = readFileSync(exp, 'utf8');
+      const got = normalize((await nsemuRunner(path, readFileSync(path, 'utf8'))).output);
+      if (isKnown) {
+        if (got === want) throw new Error(`${f} now matches the kernel: remove it from test/differential/known-mismatches.txt`);
+      } else if (got !== want) {
+        throw new Error(`${f}: nsemu differs from the kernel's recording:\n${unifiedDiff(want, got, `kernel ${basename(exp)}`, `nsemu ${f}`, { maxLines: 120 })}`);
+      }
+    }, 60_000);
+  }
+});
+
+describe('differential batch on the real kernel', () => {
+  const k = kernelAvailable();
+  if (!k.ok && !kernelRequired()) {
+    it.skip(`real kernel not available (${k.reason}); NSEMU_REQUIRE_KERNEL=1 makes this a failure`, () => {});
+    return;
+  }
+  it(`seed ${BATCH_SEED}: ${BATCH} random cases match the kernel`, async () => {
+    if (!k.ok) throw new Error(`NSEMU_REQUIRE_KERNEL=1 but the real kernel is not usable: ${k.reason}`);
+    const runner = new CaseRunner();
+    try {
+      const results = await runCases(sampleCases(BATCH_SEED, BATCH), runner, BATCH, undefined, (i) => `differential case (seed ${BATCH_SEED}, case ${i})`);
+      const bad = results.filter((r) => !r.result.match);
+      if (bad.length) {
+        const s = await shrinkCase(BATCH_SEED, bad[0]!.index, runner, 120_000);
+        const shown = s ?? { script: bad[0]!.script, result: bad[0]!.result };
+        throw new Error(
+          `${bad.length}/${BATCH} differential cases differ from the kernel (cases ${bad.map((b) => b.index).join(', ')} of seed ${BATCH_SEED}). ` +
+            `Minimal script, ready to paste (save it under test/differential/ and record it):\n${shown.script}\n--- kernel, +++ nsemu:\n${shown.result.diff}`,
+        );
+      }
+    } finally {
+      runner.close();
+    }
+  }, 200_000);
+});
