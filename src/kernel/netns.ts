@@ -26,6 +26,7 @@ export function netnsCreate(k: Kctx): number {
     routes: [],
     neigh: {},
     pneigh: {},
+    icmpPeers: {},
     nf: {},
     procRefs: 0,
     ipId: 0,

@@ -203,8 +203,10 @@ export interface NfRule {
   proto: number;
   /** which of src, dst, iif, oif, proto are negated with `!` */
   inv: { src: boolean; dst: boolean; iif: boolean; oif: boolean; proto: boolean };
-  /** ACCEPT, DROP, RETURN or a user chain */
+  /** ACCEPT, DROP, RETURN, REJECT or a user chain */
   target: string;
+  /** REJECT's `--reject-with` (icmp-port-unreachable by default) */
+  rejectWith?: string;
   pkts: number;
   bytes: number;
 }
@@ -234,6 +236,8 @@ export interface Netns {
   neigh: Record<string, Neighbour>;
   /** netfilter tables of this namespace (iptables, nf_tables backend): absent until first used */
   nf: Record<string, NfTable | undefined>;
+  /** inet_peer rate limiting of ICMP errors, per destination host: tokens in ns, last update */
+  icmpPeers: Record<number, { tokens: number; last: number }>;
   /** proxy entries (pneigh, `ip neigh add proxy A dev D`), same keys */
   pneigh: Record<string, { ip: number; dev: number }>;
   /** processes keeping it alive besides a /run/netns mount */

@@ -6,6 +6,7 @@ import type { Command, CommandContext } from './command.ts';
 import type { Kctx } from '../kernel/machine.ts';
 import type { NfRule, NfTable } from '../kernel/types.ts';
 import { BUILTIN_CHAINS, emptyChain, nfTableInit } from '../protocols/netfilter/tables.ts';
+import { REJECT_CODES } from '../protocols/netfilter/nf_hook.ts';
 import { ipv4FromText, ipv4FromTextAton, ipv4ToText, maskToPrefixLen, prefixNetwork } from '../protocols/wire/addr.ts';
 
 const VERSION = 'iptables v1.8.9 (nf_tables)';
@@ -47,7 +48,7 @@ function newRule(): NfRule {
 }
 
 function sameRule(a: NfRule, b: NfRule): boolean {
-  return a.src === b.src && a.srcLen === b.srcLen && a.dst === b.dst && a.dstLen === b.dstLen && a.iif === b.iif && a.oif === b.oif && a.proto === b.proto && a.target === b.target && JSON.stringify(a.inv) === JSON.stringify(b.inv);
+  return a.rejectWith === b.rejectWith && a.src === b.src && a.srcLen === b.srcLen && a.dst === b.dst && a.dstLen === b.dstLen && a.iif === b.iif && a.oif === b.oif && a.proto === b.proto && a.target === b.target && JSON.stringify(a.inv) === JSON.stringify(b.inv);
 }
 
 /** print_num: 5 columns, scaled with K/M/G past 99999 unless -x (then 8 columns). */
@@ -93,7 +94,8 @@ function listChain(t: NfTable, name: string, o: ListOpts): string {
       const iface = (n: string, inv: boolean): string => `${inv ? '!' : ''}${n || (o.numeric ? '*' : 'any')}`;
       out += ` ${iface(r.iif, r.inv.iif).padEnd(6)} ${iface(r.oif, r.inv.oif).padEnd(6)} `;
     }
-    out += addrText(r.src, r.srcLen, o.numeric, r.inv.src) + addrText(r.dst, r.dstLen, o.numeric, r.inv.dst) + '\n';
+    out += addrText(r.src, r.srcLen, o.numeric, r.inv.src) + addrText(r.dst, r.dstLen, o.numeric, r.inv.dst);
+    out += r.rejectWith ? ` reject-with ${r.rejectWith}\n` : '\n';
   });
   return out;
 }
@@ -107,6 +109,7 @@ function ruleSpec(chain: string, r: NfRule): string {
   if (r.oif) p.push(`${neg(r.inv.oif)}-o ${r.oif}`);
   if (r.proto) p.push(`${neg(r.inv.proto)}-p ${PROTO_NAMES[r.proto] ?? r.proto}`);
   if (r.target) p.push(`-j ${r.target}`);
+  if (r.rejectWith) p.push(`--reject-with ${r.rejectWith}`);
   return p.join(' ');
 }
 
@@ -242,6 +245,13 @@ function run(ctx: CommandContext): number {
       case '--jump':
         rule.target = val();
         break;
+      case '--reject-with': {
+        if (rule.target !== 'REJECT') throw paramProblem(`unknown option "${a}"`);
+        const v = val();
+        if (!(v in REJECT_CODES)) throw paramProblem(v === 'tcp-reset' ? 'nsemu: --reject-with tcp-reset is not emulated (no TCP)' : `unknown reject type "${v}"`);
+        rule.rejectWith = v;
+        break;
+      }
       default:
         if (a.startsWith('-m') || a === '--match') throw new Fail(`nsemu: iptables: match extensions (-m) are not emulated yet\n`, 2);
         throw paramProblem(`unknown option "${a}"`);
@@ -249,6 +259,7 @@ function run(ctx: CommandContext): number {
     inv = false;
   }
   if (!cmd) throw paramProblem('no command specified');
+  if (rule.target === 'REJECT') rule.rejectWith ??= 'icmp-port-unreachable';
   if (!(table in BUILTIN_CHAINS)) throw new Fail(`${VERSION}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`, 3);
   if (ctx.proc.uid !== 0) throw new Fail(`${VERSION}: Could not fetch rule set generation id: Permission denied (you must be root)\n`, 4);
   const nsId = ctx.proc.netns;
@@ -262,7 +273,7 @@ function run(ctx: CommandContext): number {
         return c;
       };
       const checkTarget = (): void => {
-        if (!rule.target || ['ACCEPT', 'DROP', 'RETURN'].includes(rule.target)) return;
+        if (!rule.target || ['ACCEPT', 'DROP', 'RETURN', 'REJECT'].includes(rule.target)) return;
         if (!t[rule.target] || builtin.includes(rule.target)) throw paramProblem(`Chain '${rule.target}' does not exist`);
       };
       switch (cmd) {

@@ -7,8 +7,9 @@ import { sysctlInt } from '../../kernel/sysctl.ts';
 import { ETH_HLEN } from '../wire/ethernet.ts';
 import { IPV4_HLEN, IPPROTO_ICMP, ipv4Dst, ipv4HeaderLen, ipv4Src, ipv4TotalLength, ipv4Tos } from '../wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_HOST_UNREACH, icmpEmit, icmpLength, icmpType, type IcmpRepr } from '../wire/icmp.ts';
-import { ipv4IsLbcast, ipv4IsMulticast } from '../wire/addr.ts';
-import { ipRouteOutput } from './route.ts';
+import { ipv4IsLbcast, ipv4IsLoopback, ipv4IsMulticast } from '../wire/addr.ts';
+import { NS_PER_MS } from '../../kernel/machine.ts';
+import { ipRouteOutput, isLocalAddr } from './route.ts';
 import { allocIpFrame, fillIpHeader, ipLocalOut } from './ip_output.ts';
 import { rawV4Input } from './raw.ts';
 
@@ -48,11 +49,34 @@ export function icmpRcv(k: Kctx, nsId: number, _d: Draft<Device>, frame: Uint8Ar
   icmpPush(k, nsId, ipv4Src(frame, ip), src, repr, ipv4Tos(frame, ip));
 }
 
+/** XRLIM_BURST_FACTOR: a peer may receive this many limited errors in a row. */
+const XRLIM_BURST_FACTOR = 6;
+
+/** icmpv4_xrlim_allow → inet_peer_xrlim_allow: errors of the types in icmp_ratemask go to one
+ *  destination at most once per icmp_ratelimit, with a burst of 6; never limited toward lo. */
+function icmpv4XrlimAllow(k: Kctx, nsId: number, type: number, dst: number): boolean {
+  const ns = k.w.netns[nsId]!;
+  if (ipv4IsLoopback(dst) || isLocalAddr(ns, dst)) return true;
+  if (!((sysctlInt(ns, 'ipv4/icmp_ratemask') >> type) & 1)) return true;
+  const timeout = sysctlInt(ns, 'ipv4/icmp_ratelimit') * NS_PER_MS;
+  if (timeout === 0) return true;
+  const now = k.m.now;
+  // a new peer starts with the whole burst
+  const peer = (ns.icmpPeers[dst] ??= { tokens: XRLIM_BURST_FACTOR * timeout, last: now });
+  let token = Math.min(peer.tokens + (now - peer.last), XRLIM_BURST_FACTOR * timeout);
+  peer.last = now;
+  const ok = token >= timeout;
+  if (ok) token -= timeout;
+  peer.tokens = token;
+  return ok;
+}
+
 /** icmp_send: an error about the packet at `ip` in frame, back to its source. */
 export function icmpSend(k: Kctx, nsId: number, frame: Uint8Array, ip: number, type: number, code: number, info = 0): void {
   const orig = frame.subarray(ip, ip + Math.min(ipv4TotalLength(frame, ip), 576 - 28));
   const src = ipv4Src(frame, ip);
   if (src === 0 || ipv4IsMulticast(src) || ipv4IsLbcast(src)) return;
+  if (!icmpv4XrlimAllow(k, nsId, type, src)) return;
   const repr: IcmpRepr =
     type === ICMP_DEST_UNREACH
       ? { kind: 'destUnreachable', code, nextHopMtu: info, original: orig }

@@ -7,6 +7,8 @@ import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, NfRule, NfTable } from '../../kernel/types.ts';
 import { inPrefix } from '../wire/addr.ts';
 import { ipv4Dst, ipv4Proto, ipv4Src, ipv4TotalLength } from '../wire/ipv4.ts';
+import { ICMP_DEST_UNREACH } from '../wire/icmp.ts';
+import { icmpSend } from '../ipv4/icmp.ts';
 
 export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -26,8 +28,19 @@ function ruleMatches(r: NfRule, frame: Uint8Array, ip: number, inName: string | 
   return true;
 }
 
-/** ipt_do_table: ACCEPT or DROP for the packet at `ip` in frame. */
-function doTable(t: Draft<NfTable>, chain: string, frame: Uint8Array, ip: number, inName: string | undefined, outName: string | undefined): 'ACCEPT' | 'DROP' {
+/** The ICMP destination-unreachable codes REJECT can answer with (ipt_REJECT.c). */
+export const REJECT_CODES: Record<string, number> = {
+  'icmp-net-unreachable': 0,
+  'icmp-host-unreachable': 1,
+  'icmp-proto-unreachable': 2,
+  'icmp-port-unreachable': 3,
+  'icmp-net-prohibited': 9,
+  'icmp-host-prohibited': 10,
+  'icmp-admin-prohibited': 13,
+};
+
+/** ipt_do_table: ACCEPT or DROP for the packet at `ip` in frame (REJECT answers, then drops). */
+function doTable(k: Kctx, nsId: number, t: Draft<NfTable>, chain: string, frame: Uint8Array, ip: number, inName: string | undefined, outName: string | undefined): 'ACCEPT' | 'DROP' {
   const len = ipv4TotalLength(frame, ip);
   const stack: { chain: string; next: number }[] = [];
   let cur = chain;
@@ -42,6 +55,10 @@ function doTable(t: Draft<NfTable>, chain: string, frame: Uint8Array, ip: number
       r.pkts++;
       r.bytes += len;
       if (r.target === 'ACCEPT' || r.target === 'DROP') return r.target;
+      if (r.target === 'REJECT') {
+        icmpSend(k, nsId, frame, ip, ICMP_DEST_UNREACH, REJECT_CODES[r.rejectWith ?? 'icmp-port-unreachable'] ?? 3);
+        return 'DROP';
+      }
       if (r.target === 'RETURN') {
         i = rules.length;
         break;
@@ -76,5 +93,5 @@ function doTable(t: Draft<NfTable>, chain: string, frame: Uint8Array, ip: number
 export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Array, ip: number, indev?: Device | Draft<Device>, outdev?: Device | Draft<Device>): boolean {
   const filter = k.w.netns[nsId]?.nf.filter;
   if (!filter?.[hook]) return true;
-  return doTable(filter, hook, frame, ip, indev?.name, outdev?.name) === 'ACCEPT';
+  return doTable(k, nsId, filter, hook, frame, ip, indev?.name, outdev?.name) === 'ACCEPT';
 }
