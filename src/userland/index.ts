@@ -6,6 +6,7 @@ import { ethtool } from './ethtool.ts';
 import { ifconfig } from './nettools/ifconfig.ts';
 import { route } from './nettools/route.ts';
 import { netstat } from './nettools/netstat.ts';
+import { arp } from './nettools/arp.ts';
 import { tcpdump } from './tcpdump.ts';
 import { brctl } from './brctl.ts';
 import { bridge } from './bridge.ts';
@@ -20,6 +21,7 @@ export const programs: Record<string, Command> = {
   ifconfig,
   route,
   netstat,
+  arp,
   tcpdump,
   brctl,
   bridge,
