@@ -668,6 +668,17 @@ export class Shell {
     return this.status;
   }
 
+  /** Run a parsed chunk of a script read line by line, its line numbers counted from `start`. */
+  private async runChunkAt(chunk: Stmt[], start: number): Promise<void> {
+    const saved = this.lineBase;
+    this.lineBase = start;
+    try {
+      await this.runTop(chunk);
+    } finally {
+      this.lineBase = saved;
+    }
+  }
+
   /** One pass of a loop's body: its status, or the `break`/`continue` aimed at this loop
    *  (one aimed further out goes on up with a level less). */
   private async loopBody(body: Stmt[]): Promise<number | 'break' | 'continue'> {
@@ -2368,13 +2379,7 @@ export class Shell {
         }
         throw e;
       }
-      const saved = this.lineBase;
-      this.lineBase = start;
-      try {
-        await this.runTop(chunk);
-      } finally {
-        this.lineBase = saved;
-      }
+      await this.runChunkAt(chunk, start);
       buf = '';
       start = i + 1;
     }
@@ -2430,13 +2435,7 @@ export class Shell {
         }
         throw e;
       }
-      const saved = this.lineBase;
-      this.lineBase = start;
-      try {
-        await this.runTop(chunk);
-      } finally {
-        this.lineBase = saved;
-      }
+      await this.runChunkAt(chunk, start);
       buf = '';
       start = lineNo;
     }

@@ -15,12 +15,3 @@ export function ioctl(ctx: CommandContext, name: string, fn: (k: Kctx) => void):
     return false;
   }
 }
-
-/** inet_abc_len: the classful prefix length of an address (ifconfig without a netmask). */
-export function classfulLen(a: number): number {
-  const top = a >>> 24;
-  if (top < 128) return 8;
-  if (top < 192) return 16;
-  if (top < 224) return 24;
-  return 32;
-}

@@ -6,9 +6,9 @@ import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, InetAddr, Netns } from '../../kernel/types.ts';
 import { kerr } from '../../kernel/errors.ts';
 import { devByName, devChangeFlags, devFlags, devSetMtu, IFF } from '../../kernel/dev.ts';
-import { inetDelIfa, inetInsertIfa } from '../../protocols/ipv4/devinet.ts';
-import { ipv4FromTextAton, ipv4ToText, maskToPrefixLen, prefixBroadcast, prefixMask } from '../../protocols/wire/addr.ts';
-import { classfulLen, ioctl } from './common.ts';
+import { devinetSetAddr, devinetSetBroadcast, devinetSetNetmask } from '../../protocols/ipv4/devinet_ioctl.ts';
+import { ipv4FromTextAton, ipv4ToText, maskToPrefixLen, prefixMask } from '../../protocols/wire/addr.ts';
+import { ioctl } from './common.ts';
 
 const FLAG_NAMES: [number, string][] = [
   [IFF.UP, 'UP'],
@@ -89,49 +89,6 @@ function show(ctx: CommandContext, ns: Netns, name: string | undefined, all: boo
   return 0;
 }
 
-/** The address this label stands for (devinet_ioctl looks the ifa up by its label). */
-function ifaOfLabel(d: Draft<Device>, label: string): Draft<InetAddr> | undefined {
-  return d.addrs.find((a) => a.label === label);
-}
-
-/** Replace ifa by a changed copy: inet_del_ifa, change, inet_insert_ifa. */
-function reinsert(k: Kctx, nsId: number, d: Draft<Device>, ifa: Draft<InetAddr>, change: (a: InetAddr) => InetAddr): void {
-  const old: InetAddr = { ...ifa };
-  inetDelIfa(k, nsId, d, (a) => a.local === old.local && a.label === old.label);
-  const n = change(old);
-  inetInsertIfa(k, nsId, d, { local: n.local, address: n.address, prefixlen: n.prefixlen, broadcast: n.broadcast, scope: n.scope, label: n.label, metric: n.metric });
-}
-
-/** SIOCSIFADDR */
-function setAddr(k: Kctx, nsId: number, d: Draft<Device>, label: string, addr: number): void {
-  const len = classfulLen(addr);
-  const brd = d.kind !== 'loopback' && len < 31 ? prefixBroadcast(addr, len) : undefined;
-  const ifa = ifaOfLabel(d, label);
-  if (ifa) {
-    if (ifa.local === addr) return;
-    reinsert(k, nsId, d, ifa, (a) => ({ ...a, local: addr, address: addr, prefixlen: len, broadcast: brd }));
-  } else inetInsertIfa(k, nsId, d, { local: addr, prefixlen: len, broadcast: brd, label });
-}
-
-/** SIOCSIFNETMASK: a broadcast that matched the old mask follows the new one. */
-function setNetmask(k: Kctx, nsId: number, d: Draft<Device>, label: string, len: number): void {
-  const ifa = ifaOfLabel(d, label);
-  if (!ifa) throw kerr('EADDRNOTAVAIL');
-  if (ifa.prefixlen === len) return;
-  reinsert(k, nsId, d, ifa, (a) => {
-    const follow = a.broadcast === prefixBroadcast(a.address, a.prefixlen);
-    return { ...a, prefixlen: len, broadcast: follow ? prefixBroadcast(a.address, len) : a.broadcast };
-  });
-}
-
-/** SIOCSIFBRDADDR */
-function setBroadcast(k: Kctx, nsId: number, d: Draft<Device>, label: string, brd: number): void {
-  const ifa = ifaOfLabel(d, label);
-  if (!ifa) throw kerr('EADDRNOTAVAIL');
-  if (ifa.broadcast === brd) return;
-  reinsert(k, nsId, d, ifa, (a) => ({ ...a, broadcast: brd }));
-}
-
 function usageHint(ctx: CommandContext): number {
   ctx.stderr.write("ifconfig: `--help' gives usage information.\n");
   return 1;
@@ -179,7 +136,7 @@ export const ifconfig: Command = async (ctx) => {
       }
       if (!ioctl(ctx, 'SIOCSIFNETMASK', (k) => {
         if (!root()) throw kerr('EPERM');
-        setNetmask(k, nsId, devOf(k), label, len);
+        devinetSetNetmask(k, nsId, devOf(k), label, len);
       })) rc = 1;
     } else if (w === 'broadcast') {
       const v = next();
@@ -190,7 +147,7 @@ export const ifconfig: Command = async (ctx) => {
       }
       if (!ioctl(ctx, 'SIOCSIFBRDADDR', (k) => {
         if (!root()) throw kerr('EPERM');
-        setBroadcast(k, nsId, devOf(k), label, brd);
+        devinetSetBroadcast(k, nsId, devOf(k), label, brd);
       })) rc = 1;
     } else if (w === 'mtu') {
       const v = Number(next());
@@ -211,8 +168,8 @@ export const ifconfig: Command = async (ctx) => {
       if (!ioctl(ctx, 'SIOCSIFADDR', (k) => {
         if (!root()) throw kerr('EPERM');
         const d = devOf(k);
-        setAddr(k, nsId, d, label, addr);
-        if (len !== undefined) setNetmask(k, nsId, d, label, len);
+        devinetSetAddr(k, nsId, d, label, addr);
+        if (len !== undefined) devinetSetNetmask(k, nsId, d, label, len);
       })) rc = 1;
     }
   }
