@@ -4,6 +4,7 @@
 // (devconf_inherit_init_net = 0); per-device directories start from conf/default.
 import type { Draft } from 'immer';
 import { kerr } from './errors.ts';
+import { devByName } from './dev.ts';
 import type { Kctx } from './machine.ts';
 import type { Device, Netns, World } from './types.ts';
 
@@ -157,16 +158,11 @@ function locate(ns: AnyNs, path: string): { t: Record<string, string>; key: stri
   const m = /^(ipv4|ipv6)\/(conf|neigh)\/([^/]+)\/([^/]+)$/.exec(path);
   if (m && !(m[2] === 'conf' && (m[3] === 'all' || m[3] === 'default')) && !(m[2] === 'neigh' && m[3] === 'default')) {
     if (m[1] === 'ipv6' && m[2] === 'neigh') return undefined;
-    const d = devNamed(ns, m[3]!);
+    const d = devByName(ns, m[3]!);
     if (!d) return undefined;
     return { t: d.sysctl, key: m[2] === 'neigh' ? `neigh/${m[4]}` : `${m[1]}/${m[4]}` };
   }
   return { t: ns.sysctl, key: path };
-}
-
-function devNamed(ns: AnyNs, name: string): AnyDev | undefined {
-  for (const d of Object.values(ns.devs)) if (d.name === name) return d;
-  return undefined;
 }
 
 /** A numeric namespace-wide sysctl ("ipv4/ip_default_ttl", "ipv4/conf/all/rp_filter"). */

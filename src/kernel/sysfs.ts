@@ -3,7 +3,7 @@
 import { kerr } from './errors.ts';
 import type { Machine } from './machine.ts';
 import type { Device, World } from './types.ts';
-import { devFlags, ARPHRD } from './dev.ts';
+import { devByName, devFlags, ARPHRD } from './dev.ts';
 
 const ATTRS = [
   'addr_assign_type',
@@ -29,9 +29,7 @@ const ATTRS = [
 
 function findDev(w: World, netns: number, name: string): Device | undefined {
   const ns = w.netns[netns];
-  if (!ns) return undefined;
-  for (const d of Object.values(ns.devs)) if (d.name === name) return d;
-  return undefined;
+  return ns && devByName(ns, name);
 }
 
 export function sysfsNetAttrs(w: World, netns: number, dev: string): string[] | undefined {

@@ -4,14 +4,14 @@
 // bridge as net/bridge/br_device.c (driver bridge 2.3, no statistics), lo has neither.
 import type { Command, CommandContext } from './command.ts';
 import type { Device, Netns } from '../kernel/types.ts';
+import { devByName } from '../kernel/dev.ts';
 
 const BAD_ARGS = 'ethtool: bad command line argument(s)\nFor more information run ethtool -h\n';
 
 function findDev(ctx: CommandContext, name: string): { ns: Netns; d: Device } | undefined {
   const ns = ctx.m.world.netns[ctx.proc.netns];
-  if (!ns) return undefined;
-  for (const d of Object.values(ns.devs)) if (d.name === name) return { ns, d };
-  return undefined;
+  const d = ns && devByName(ns, name);
+  return d && { ns: ns!, d };
 }
 
 /** `ethtool -i` (ETHTOOL_GDRVINFO) */

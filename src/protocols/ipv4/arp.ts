@@ -36,7 +36,7 @@ export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Nei
   const pktSrc = pending && pending.length >= ETH_HLEN + 20 ? ipv4Src(pending, ETH_HLEN) : 0;
   if (announce === 0 && pktSrc && fibLookup(ns, pktSrc)?.type === 'local') saddr = pktSrc;
   else if (announce === 1 && pktSrc && d.addrs.some((a) => inPrefix(n.ip, prefixNetwork(a.address, a.prefixlen), a.prefixlen) && a.local === pktSrc)) saddr = pktSrc;
-  if (!saddr) saddr = inetSelectAddr(k, nsId, d, n.ip, 253);
+  if (!saddr) saddr = inetSelectAddr(ns, d, n.ip, 253);
   const unicast = n.state === 'PROBE' && n.lladdr !== undefined;
   arpSend(k, nsId, d, ARPOP_REQUEST, unicast ? macFromText(n.lladdr!)! : MAC_BROADCAST, n.ip, saddr, unicast ? macFromText(n.lladdr!)! : MAC_ZERO);
 }

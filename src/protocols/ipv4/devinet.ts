@@ -3,7 +3,7 @@
 import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import { kerr } from '../../kernel/errors.ts';
-import type { Device, InetAddr } from '../../kernel/types.ts';
+import type { Device, InetAddr, Netns } from '../../kernel/types.ts';
 import { RT_SCOPE } from '../../kernel/types.ts';
 import type { NetdevEvent } from '../../kernel/notifier.ts';
 import { inPrefix, prefixNetwork } from '../wire/addr.ts';
@@ -105,7 +105,7 @@ export function inetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: Netdev
 
 /** inet_select_addr: a primary address of `d` in dst's subnet, else its first of scope ≤ `scope`,
  *  else any address of another device in the namespace. */
-export function inetSelectAddr(k: { w: { netns: Record<number, { devs: Record<number, Device | Draft<Device>> }> } }, nsId: number, d: Device | Draft<Device> | undefined, dst: number, scope: number): number {
+export function inetSelectAddr(ns: Netns | Draft<Netns>, d: Device | Draft<Device> | undefined, dst: number, scope: number): number {
   let addr = 0;
   if (d) {
     for (const a of d.addrs) {
@@ -115,8 +115,6 @@ export function inetSelectAddr(k: { w: { netns: Record<number, { devs: Record<nu
     }
     if (addr) return addr;
   }
-  const ns = k.w.netns[nsId];
-  if (!ns) return 0;
   for (const other of Object.values(ns.devs)) {
     for (const a of other.addrs) if (!a.secondary && a.scope !== RT_SCOPE.link && a.scope <= scope && a.scope !== RT_SCOPE.host) return a.local;
   }

@@ -32,10 +32,6 @@ function loDev(ns: AnyNs): number {
   return 1;
 }
 
-function selectSrc(ns: AnyNs, d: Device | Draft<Device> | undefined, dst: number, scope: number): number {
-  return inetSelectAddr({ w: { netns: { [ns.id]: ns } } }, ns.id, d, dst, scope);
-}
-
 /** ip_route_output_key_hash_rcu. Throws the errno connect()/sendmsg() would return. */
 export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; saddr?: number } = {}): OutRoute {
   const oifDev = opts.oif !== undefined ? ns.devs[opts.oif] : undefined;
@@ -54,7 +50,7 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
       dev = res?.route.dev !== undefined ? ns.devs[res.route.dev] : undefined;
       if (!dev) throw kerr('ENETUNREACH');
     }
-    return { type, dev: dev.ifindex, nexthop: dst, src: opts.saddr || selectSrc(ns, dev, 0, RT_SCOPE.link) };
+    return { type, dev: dev.ifindex, nexthop: dst, src: opts.saddr || inetSelectAddr(ns, dev, 0, RT_SCOPE.link) };
   }
   if (ipv4IsZeronet(dst) && dst === 0) {
     // connect to 0.0.0.0 means this host
@@ -66,7 +62,7 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
     if (oifDev) {
       // "routing tables are wrong; assume the destination is on link"
       if (!oifDev.up) throw kerr('ENETUNREACH');
-      return { type: 'unicast', dev: oifDev.ifindex, nexthop: dst, src: opts.saddr || selectSrc(ns, oifDev, dst, RT_SCOPE.link) };
+      return { type: 'unicast', dev: oifDev.ifindex, nexthop: dst, src: opts.saddr || inetSelectAddr(ns, oifDev, dst, RT_SCOPE.link) };
     }
     throw kerr('ENETUNREACH');
   }
@@ -91,7 +87,7 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
       const nexthop = gateway ?? dst;
       // fib_result_prefsrc: the route's src, else the nexthop's saddr — inet_select_addr with the
       // gateway (0 for a device route: the device's first primary) and the nexthop's scope
-      const src = opts.saddr || r.prefsrc || selectSrc(ns, dev, gateway ?? 0, gateway ? RT_SCOPE.link : RT_SCOPE.host);
+      const src = opts.saddr || r.prefsrc || inetSelectAddr(ns, dev, gateway ?? 0, gateway ? RT_SCOPE.link : RT_SCOPE.host);
       return { type: res.type, dev: dev.ifindex, nexthop, src, gateway };
     }
   }
