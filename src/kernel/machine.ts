@@ -168,8 +168,10 @@ export class Machine {
     return result;
   }
 
-  private drain(k: Kctx, until: number): void {
+  /** Run events due up to `until`; with `untilRunnable`, stop as soon as a process can run. */
+  private drain(k: Kctx, until: number, untilRunnable = false): void {
     for (;;) {
+      if (untilRunnable && this.runnable > 0) break;
       const ev = this.queue.peek();
       if (!ev || ev.t > until || this.overBudget()) break;
       this.queue.pop();
@@ -354,17 +356,7 @@ export class Machine {
     this.inBatch = true;
     this.batchEvents = 0;
     try {
-      this.world = produce(this.world, (d) => {
-        const k: Kctx = { w: d, m: this };
-        while (this.runnable === 0) {
-          const ev = this.queue.peek();
-          if (!ev || ev.t > this.maxTime || this.overBudget()) break;
-          this.queue.pop();
-          if (ev.t > this.now) this.now = ev.t;
-          this.eventsRun++;
-          ev.fn(k);
-        }
-      });
+      this.world = produce(this.world, (d) => this.drain({ w: d, m: this }, this.maxTime, true));
     } catch (e) {
       // a kernel bug in timer-driven work: say so and end the run, rather than crash the host
       this.onNotice(`nsemu: internal error in the kernel's timer work: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
