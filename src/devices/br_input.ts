@@ -48,18 +48,25 @@ function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Arr
 
 function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array, br?: Draft<Device>): void {
   if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
-  // br_netfilter: a bridged IPv4 frame passes iptables' FORWARD as `-i br -o br`
-  if (br && !brNfForward(k, nsId, br, frame)) return;
-  runTaps(k, nsId, to, frame, 'out');
-  deviceOps(to.kind).xmit(k, nsId, to, frame);
+  // br_netfilter: a bridged IPv4 frame passes iptables as `-i br -o br`
+  const f = br ? brNfForward(k, nsId, br, frame) : frame;
+  if (!f) return;
+  runTaps(k, nsId, to, f, 'out');
+  deviceOps(to.kind).xmit(k, nsId, to, f);
 }
 
-/** br_nf_forward_ip: with bridge-nf-call-iptables (the namespace's sysctl, or the bridge's
- *  nf_call_iptables), IPv4 frames crossing the bridge go through the FORWARD hook. */
-function brNfForward(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): boolean {
-  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00) return true;
+/** br_nf_pre_routing, br_nf_forward_ip, br_nf_post_routing: with bridge-nf-call-iptables (the
+ *  namespace's sysctl, or the bridge's nf_call_iptables), IPv4 frames crossing the bridge pass
+ *  PREROUTING (conntrack, DNAT), FORWARD and POSTROUTING (SNAT, confirm) with the bridge as
+ *  both devices. ARP never does. (The kernel runs PREROUTING once at ingress; here it runs for
+ *  each port a flooded frame leaves by, which only shows in raw/mangle/nat counters.) */
+function brNfForward(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): Uint8Array | null {
+  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00) return frame;
   const on = k.w.netns[nsId]?.sysctl['bridge/bridge-nf-call-iptables'] === '1' || br.bridge?.nfCallIptables === 1;
-  return !on || nfHookIpv4(k, nsId, 'FORWARD', frame, 14, br, br);
+  if (!on) return frame;
+  const pre = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br);
+  const fwd = pre && nfHookIpv4(k, nsId, 'FORWARD', pre, 14, br, br);
+  return fwd && nfHookIpv4(k, nsId, 'POSTROUTING', fwd, 14, undefined, br);
 }
 
 /** br_flood: every other forwarding port. */

@@ -28,6 +28,7 @@ export function netnsCreate(k: Kctx): number {
     pneigh: {},
     icmpPeers: {},
     nf: {},
+    ct: { users: 0, entries: {}, hash: {}, nextId: 1 },
     procRefs: 0,
     ipId: 0,
     snmp: {},

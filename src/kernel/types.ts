@@ -190,6 +190,19 @@ export interface Neighbour {
   proto?: number;
 }
 
+/** A match extension of a rule (`-m NAME` or the protocol's own match) with its options: the
+ *  data iptables hands the kernel's xt_match (its matchinfo). */
+export type NfMatch =
+  /** xt_state (`-m state --state`) and xt_conntrack (`-m conntrack --ctstate`): XT_STATE_BIT mask */
+  { name: 'state' | 'conntrack'; inv: boolean; states: number };
+
+/** The options of a target extension (its targinfo). */
+export type NfTargetInfo =
+  | { name: 'REJECT'; rejectWith: string }
+  /** an IPv4 address range (nf_nat_range2 without ports) */
+  | { name: 'SNAT' | 'DNAT'; min: number; max: number }
+  | { name: 'MASQUERADE'; random: boolean };
+
 /** One iptables rule (struct ipt_entry with its matches and target). */
 export interface NfRule {
   src: number;
@@ -203,10 +216,11 @@ export interface NfRule {
   proto: number;
   /** which of src, dst, iif, oif, proto are negated with `!` */
   inv: { src: boolean; dst: boolean; iif: boolean; oif: boolean; proto: boolean };
-  /** ACCEPT, DROP, RETURN, REJECT or a user chain */
+  /** match extensions, in command-line order */
+  matches: NfMatch[];
+  /** ACCEPT, DROP, RETURN, a target extension (REJECT, SNAT …) or a user chain; '' = none */
   target: string;
-  /** REJECT's `--reject-with` (icmp-port-unreachable by default) */
-  rejectWith?: string;
+  targinfo?: NfTargetInfo;
   pkts: number;
   bytes: number;
 }
@@ -222,6 +236,45 @@ export interface NfChain {
 /** A table's chains in the order iptables lists them (built-ins first, user chains as created). */
 export type NfTable = Record<string, NfChain>;
 
+/** A conntrack tuple (nf_conntrack_tuple): addresses, protocol and the two protocol words —
+ *  ports for TCP/UDP; for ICMP the id (sport) and type << 8 | code (dport). */
+export interface CtTuple {
+  src: number;
+  dst: number;
+  proto: number;
+  sport: number;
+  dport: number;
+}
+
+/** One tracked connection (struct nf_conn), confirmed into the namespace's table. */
+export interface CtEntry {
+  id: number;
+  orig: CtTuple;
+  reply: CtTuple;
+  /** IPS_* status bits */
+  status: number;
+  /** virtual time at which it expires */
+  expires: number;
+}
+
+/** What a packet carries of conntrack (skb->_nfct): the entry — confirmed (by id) or still
+ *  unconfirmed (`fresh`, inserted by nf_conntrack_confirm) — and the ctinfo (IP_CT_*). */
+export interface SkbNfct {
+  ns: number;
+  ctinfo: number;
+  id: number;
+  fresh?: CtEntry;
+}
+
+export interface NfConntrack {
+  /** nf_ct_netns_get references (rules that need conntrack): the hooks run only while > 0 */
+  users: number;
+  entries: Record<number, CtEntry>;
+  /** tuple key → id * 2 + direction (0 original, 1 reply) */
+  hash: Record<string, number>;
+  nextId: number;
+}
+
 export interface Netns {
   /** inode number: what /proc/PID/ns/net's link shows */
   id: number;
@@ -236,6 +289,8 @@ export interface Netns {
   neigh: Record<string, Neighbour>;
   /** netfilter tables of this namespace (iptables, nf_tables backend): absent until first used */
   nf: Record<string, NfTable | undefined>;
+  /** connection tracking: its hooks, entries and their index */
+  ct: NfConntrack;
   /** inet_peer rate limiting of ICMP errors, per destination host: tokens in ns, last update */
   icmpPeers: Record<number, { tokens: number; last: number }>;
   /** proxy entries (pneigh, `ip neigh add proxy A dev D`), same keys */

@@ -12,7 +12,8 @@ import { brctl } from './brctl.ts';
 import { bridge } from './bridge.ts';
 import { ovsdbServer, ovsdbTool, ovsVswitchd } from './ovs/daemons.ts';
 import { ovsAppctl, ovsVsctl } from './ovs/vsctl.ts';
-import { iptables } from './iptables.ts';
+import { iptables } from './iptables/iptables.ts';
+import { conntrack } from './conntrack.ts';
 
 export const programs: Record<string, Command> = {
   ip,
@@ -31,4 +32,5 @@ export const programs: Record<string, Command> = {
   'ovs-vsctl': ovsVsctl,
   'ovs-appctl': ovsAppctl,
   iptables,
+  conntrack,
 };

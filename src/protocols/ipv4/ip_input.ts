@@ -12,15 +12,19 @@ import { icmpRcv, icmpSend } from './icmp.ts';
 import { rawV4Input } from './raw.ts';
 import { ipOutput } from './ip_output.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
+import { nfCtMove } from '../netfilter/nf_conntrack_core.ts';
 
 /** ip_rcv */
-export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, pt: PktType): void {
+export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Array, pt: PktType): void {
   if (pt === 'otherhost') return;
   const ip = ETH_HLEN;
-  if (frame.length < ip + 20 || ipv4Version(frame, ip) !== 4) return;
-  const hl = ipv4HeaderLen(frame, ip);
-  const total = ipv4TotalLength(frame, ip);
-  if (hl < 20 || total < hl || frame.length < ip + total || !ipv4ChecksumValid(frame, ip)) return;
+  if (rxFrame.length < ip + 20 || ipv4Version(rxFrame, ip) !== 4) return;
+  const hl = ipv4HeaderLen(rxFrame, ip);
+  const total = ipv4TotalLength(rxFrame, ip);
+  if (hl < 20 || total < hl || rxFrame.length < ip + total || !ipv4ChecksumValid(rxFrame, ip)) return;
+  // PREROUTING: conntrack, and DNAT before the route is chosen
+  const frame = nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
+  if (!frame) return;
   const ns = k.w.netns[nsId]!;
   const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d);
   switch (v.kind) {
@@ -29,10 +33,11 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array
     case 'unreachable':
       icmpSend(k, nsId, frame, ip, ICMP_DEST_UNREACH, v.code);
       return;
-    case 'local':
-      if (!nfHookIpv4(k, nsId, 'INPUT', frame, ip, d)) return;
-      ipLocalDeliver(k, nsId, d, frame, ip, v.brd);
+    case 'local': {
+      const f = nfHookIpv4(k, nsId, 'INPUT', frame, ip, d);
+      if (f) ipLocalDeliver(k, nsId, d, f, ip, v.brd);
       return;
+    }
     case 'forward': {
       // ip_forward: TTL expiry answers with time exceeded; otherwise decrement and send on
       if (ipv4Ttl(frame, ip) <= 1) {
@@ -40,6 +45,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array
         return;
       }
       const out = frame.slice();
+      nfCtMove(k, frame, out);
       ipv4DecTtl(out, ip);
       if (!nfHookIpv4(k, nsId, 'FORWARD', out, ip, d, k.w.netns[nsId]!.devs[v.route.dev])) return;
       ipOutput(k, nsId, v.route, out);

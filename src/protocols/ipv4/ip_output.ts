@@ -4,9 +4,9 @@ import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
-import { ipv4Emit, IPV4_HLEN } from '../wire/ipv4.ts';
+import { ipv4Dst, ipv4Emit, IPV4_HLEN } from '../wire/ipv4.ts';
 import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour.ts';
-import type { OutRoute } from './route.ts';
+import { ipRouteOutput, type OutRoute } from './route.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 
 /** A frame with room for the Ethernet header, the IPv4 header and `payloadLen` bytes. */
@@ -59,15 +59,29 @@ export function fillIpHeader(k: Kctx, nsId: number, frame: Uint8Array, o: IpHead
 
 /** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. */
 export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
-  if (!nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev])) return;
-  ipOutput(k, nsId, rt, frame);
+  const dst = ipv4Dst(frame, ETH_HLEN);
+  const f = nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev]);
+  if (!f) return;
+  let route = rt;
+  if (ipv4Dst(f, ETH_HLEN) !== dst) {
+    // ip_route_me_harder: DNAT in OUTPUT changed the destination; route it again
+    try {
+      route = ipRouteOutput(k.w.netns[nsId]!, ipv4Dst(f, ETH_HLEN));
+    } catch {
+      return;
+    }
+  }
+  ipOutput(k, nsId, route, f);
 }
 
 /** ip_finish_output2: local, broadcast or via the neighbour of the next hop. */
-export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): void {
   const ns = k.w.netns[nsId]!;
   const d = ns.devs[rt.dev];
   if (!d) return;
+  // ip_output's POSTROUTING: SNAT/MASQUERADE, then conntrack confirms the flow
+  const frame = nfHookIpv4(k, nsId, 'POSTROUTING', skb, ETH_HLEN, undefined, d, rt.nexthop);
+  if (!frame) return;
   if (d.kind === 'loopback') {
     // __ipv4_neigh_lookup_noref keys loopback neighbours by 0.0.0.0: one NOARP entry appears
     const key = neighKey(d.ifindex, 0);

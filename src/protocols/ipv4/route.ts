@@ -107,9 +107,15 @@ function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): 
   if (rev?.type === 'local' && !confAny(ns, indev, 'accept_local')) return false;
   const rp = confMax(ns, indev, 'rp_filter');
   if (rp === 0) return true;
-  if (!rev || rev.type !== 'unicast') return rp === 2 ? !!rev : false;
-  if (rp === 1) return rev.route.dev === indev.ifindex;
-  return true;
+  // __fib_validate_source: fib_lookup fails for no route and for the error types (blackhole,
+  // unreachable, prohibit, throw) → last_resort, which drops under rp_filter; any other type but
+  // unicast (or local with accept_local) is EINVAL. A route out of the input device passes; else
+  // strict drops, and so does an input device without addresses; loose accepts.
+  if (!rev || rev.type === 'blackhole' || rev.type === 'unreachable' || rev.type === 'prohibit' || rev.type === 'throw') return false;
+  if (rev.type !== 'unicast' && rev.type !== 'local') return false;
+  if (rev.route.dev === indev.ifindex) return true;
+  if (indev.addrs.length === 0) return false;
+  return rp === 2;
 }
 
 /** ip_route_input_slow */
@@ -123,16 +129,21 @@ export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device 
     return { kind: 'drop', reason: 'martian' };
   }
   const res = fibLookup(ns, dst);
-  if (!res) {
+  // fib_lookup fails for no route and for the error types (fib_props: throw → ENETUNREACH,
+  // unreachable EHOSTUNREACH, prohibit EACCES, blackhole/nat EINVAL); ip_error answers them
+  // (net/host unreachable, packet filtered; EINVAL silently) only on a forwarding device
+  const errCode = !res || res.type === 'throw' ? 0 : res.type === 'unreachable' ? 1 : res.type === 'prohibit' ? 13 : res.type === 'blackhole' || res.type === 'nat' ? -1 : undefined;
+  if (errCode !== undefined) {
     if (!devInt(indev, 'ipv4/forwarding')) return { kind: 'drop', reason: 'noforward' };
-    return { kind: 'unreachable', code: 0 };
+    return errCode < 0 ? { kind: 'drop', reason: 'noroute' } : { kind: 'unreachable', code: errCode };
   }
-  if (res.type === 'local' || res.type === 'broadcast') {
+  if (res!.type === 'local' || res!.type === 'broadcast') {
     if (indev.kind !== 'loopback' && !validateSource(ns, src, indev)) return { kind: 'drop', reason: 'martian' };
-    return { kind: 'local', brd: res.type === 'broadcast' };
+    return { kind: 'local', brd: res!.type === 'broadcast' };
   }
-  if (res.type !== 'unicast') return { kind: 'unreachable', code: res.type === 'prohibit' ? 13 : 1 };
   if (!devInt(indev, 'ipv4/forwarding')) return { kind: 'drop', reason: 'noforward' };
+  // anycast, multicast: martian_destination
+  if (res!.type !== 'unicast') return { kind: 'drop', reason: 'martian' };
   if (!validateSource(ns, src, indev)) return { kind: 'drop', reason: 'rpfilter' };
   try {
     return { kind: 'forward', route: ipRouteOutput(ns, dst) };

@@ -2,11 +2,13 @@
 // and its built-in chains exist only once an iptables command has touched them in that
 // namespace; until then no hook sees packets and nothing is counted.
 import type { Draft } from 'immer';
-import type { Netns, NfChain, NfTable } from '../../kernel/types.ts';
+import type { Netns, NfChain, NfRule, NfTable } from '../../kernel/types.ts';
 
 export const BUILTIN_CHAINS: Record<string, string[]> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
 };
 
 export function emptyChain(policy?: 'ACCEPT' | 'DROP'): NfChain {
@@ -23,4 +25,18 @@ export function nfTableInit(ns: Draft<Netns>, name: string): Draft<NfTable> {
     t = ns.nf[name]!;
   }
   return t;
+}
+
+/** Does the rule need conntrack (a NAT target, a state match: their checkentry calls
+ *  nf_ct_netns_get)? */
+function needsConntrack(r: NfRule): boolean {
+  const tg = r.targinfo?.name;
+  return tg === 'SNAT' || tg === 'DNAT' || tg === 'MASQUERADE' || r.matches.some((m) => m.name === 'state' || m.name === 'conntrack');
+}
+
+/** nf_ct_netns_get/put: conntrack's hooks follow the rules that need them. */
+export function nfCtNetnsSync(ns: Draft<Netns>): void {
+  let users = 0;
+  for (const t of Object.values(ns.nf)) for (const c of Object.values(t ?? {})) for (const r of c.rules) if (needsConntrack(r as NfRule)) users++;
+  ns.ct.users = users;
 }

@@ -1,34 +1,17 @@
-// iptables (1.8.9, nf_tables backend) for the filter and nat tables: policies, rules with the
-// address/interface/protocol matches, ACCEPT/DROP/RETURN/user-chain targets, their counters,
-// and the listings (-L with -v/-n/-x/--line-numbers, -S) as iptables prints them.
+// iptables (1.8.9, nf_tables backend): the commands on a table's chains (policies, rules with
+// the address/interface/protocol matches and the match/target extensions, user chains, their
+// counters) and the listings, with iptables' own errors.
 import type { Draft } from 'immer';
-import type { Command, CommandContext } from './command.ts';
-import type { Kctx } from '../kernel/machine.ts';
-import type { NfRule, NfTable } from '../kernel/types.ts';
-import { BUILTIN_CHAINS, emptyChain, nfTableInit } from '../protocols/netfilter/tables.ts';
-import { REJECT_CODES } from '../protocols/netfilter/nf_hook.ts';
-import { ipv4FromText, ipv4FromTextAton, ipv4ToText, maskToPrefixLen, prefixNetwork } from '../protocols/wire/addr.ts';
+import type { Command, CommandContext } from '../command.ts';
+import type { Kctx } from '../../kernel/machine.ts';
+import type { NfMatch, NfRule, NfTable } from '../../kernel/types.ts';
+import { BUILTIN_CHAINS, emptyChain, nfCtNetnsSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
+import { ipv4FromText, ipv4FromTextAton, maskToPrefixLen, prefixNetwork } from '../../protocols/wire/addr.ts';
+import { Fail, kernelProblem, paramProblem, VERSION, type MatchExt, type TargetExt } from './xtables.ts';
+import { MATCH_EXTS, TARGET_EXTS } from './extensions.ts';
+import { listChain, saveTable, type ListOpts } from './list.ts';
 
-const VERSION = 'iptables v1.8.9 (nf_tables)';
 const PROTOS: Record<string, number> = { all: 0, icmp: 1, tcp: 6, udp: 17 };
-const PROTO_NAMES: Record<number, string> = { 0: 'all', 1: 'icmp', 6: 'tcp', 17: 'udp' };
-
-class Fail {
-  constructor(
-    readonly msg: string,
-    readonly rc: number,
-  ) {}
-}
-
-/** xtables_error(PARAMETER_PROBLEM): the message, then the help hint; exit 2. */
-function paramProblem(msg: string): Fail {
-  return new Fail(`${VERSION}: ${msg}\nTry \`iptables -h' or 'iptables --help' for more information.\n`, 2);
-}
-
-/** An error from the kernel side (nft_strerror): exit 1. */
-function kernelProblem(msg: string): Fail {
-  return new Fail(`iptables: ${msg}\n`, 1);
-}
 
 function parseAddr(v: string): { a: number; len: number } {
   const [h, m] = v.split('/');
@@ -44,82 +27,13 @@ function parseAddr(v: string): { a: number; len: number } {
 }
 
 function newRule(): NfRule {
-  return { src: 0, srcLen: 0, dst: 0, dstLen: 0, iif: '', oif: '', proto: 0, inv: { src: false, dst: false, iif: false, oif: false, proto: false }, target: '', pkts: 0, bytes: 0 };
+  return { src: 0, srcLen: 0, dst: 0, dstLen: 0, iif: '', oif: '', proto: 0, inv: { src: false, dst: false, iif: false, oif: false, proto: false }, matches: [], target: '', pkts: 0, bytes: 0 };
 }
 
+/** -D by spec: everything but the counters must agree. */
 function sameRule(a: NfRule, b: NfRule): boolean {
-  return a.rejectWith === b.rejectWith && a.src === b.src && a.srcLen === b.srcLen && a.dst === b.dst && a.dstLen === b.dstLen && a.iif === b.iif && a.oif === b.oif && a.proto === b.proto && a.target === b.target && JSON.stringify(a.inv) === JSON.stringify(b.inv);
-}
-
-/** print_num: 5 columns, scaled with K/M/G past 99999 unless -x (then 8 columns). */
-function num(n: number, exact: boolean): string {
-  if (exact) return `${String(n).padStart(8)} `;
-  if (n <= 99999) return `${String(n).padStart(5)} `;
-  let v = n;
-  for (const suf of ['K', 'M', 'G', 'T']) {
-    v = Math.floor((v + 500) / 1000);
-    if (v <= 9999) return `${String(v).padStart(4)}${suf} `;
-  }
-  return `${String(v).padStart(4)}T `;
-}
-
-function addrText(a: number, len: number, numeric: boolean, inv: boolean): string {
-  const t = len === 0 ? (numeric ? '0.0.0.0/0' : 'anywhere') : len === 32 ? ipv4ToText(a) : `${ipv4ToText(a)}/${len}`;
-  return `${inv ? '!' : ' '}${t.padEnd(19)} `;
-}
-
-interface ListOpts {
-  verbose: boolean;
-  numeric: boolean;
-  exact: boolean;
-  lineNumbers: boolean;
-}
-
-function listChain(t: NfTable, name: string, o: ListOpts): string {
-  const c = t[name]!;
-  let out = `Chain ${name} `;
-  if (c.policy) out += o.verbose ? `(policy ${c.policy} ${c.pkts} packets, ${c.bytes} bytes)\n` : `(policy ${c.policy})\n`;
-  else {
-    const refs = Object.values(t).reduce((s, ch) => s + ch.rules.filter((r) => r.target === name).length, 0);
-    out += `(${refs} references)\n`;
-  }
-  if (o.lineNumbers) out += 'num  ';
-  if (o.verbose) out += o.exact ? '    pkts      bytes ' : ' pkts bytes ';
-  out += `target     prot opt ${o.verbose ? 'in     out     ' : ''}source               destination         \n`;
-  c.rules.forEach((r, i) => {
-    if (o.lineNumbers) out += `${String(i + 1).padEnd(4)} `;
-    if (o.verbose) out += num(r.pkts, o.exact) + num(r.bytes, o.exact);
-    out += `${r.target.padEnd(9)} ${r.inv.proto ? '!' : ' '}${(o.numeric ? String(r.proto) : (PROTO_NAMES[r.proto] ?? String(r.proto))).padEnd(4)} -- `;
-    if (o.verbose) {
-      const iface = (n: string, inv: boolean): string => `${inv ? '!' : ''}${n || (o.numeric ? '*' : 'any')}`;
-      out += ` ${iface(r.iif, r.inv.iif).padEnd(6)} ${iface(r.oif, r.inv.oif).padEnd(6)} `;
-    }
-    out += addrText(r.src, r.srcLen, o.numeric, r.inv.src) + addrText(r.dst, r.dstLen, o.numeric, r.inv.dst);
-    out += r.rejectWith ? ` reject-with ${r.rejectWith}\n` : '\n';
-  });
-  return out;
-}
-
-function ruleSpec(chain: string, r: NfRule): string {
-  const p: string[] = [`-A ${chain}`];
-  const neg = (b: boolean): string => (b ? '! ' : '');
-  if (r.srcLen > 0 || r.inv.src) p.push(`${neg(r.inv.src)}-s ${ipv4ToText(r.src)}/${r.srcLen}`);
-  if (r.dstLen > 0 || r.inv.dst) p.push(`${neg(r.inv.dst)}-d ${ipv4ToText(r.dst)}/${r.dstLen}`);
-  if (r.iif) p.push(`${neg(r.inv.iif)}-i ${r.iif}`);
-  if (r.oif) p.push(`${neg(r.inv.oif)}-o ${r.oif}`);
-  if (r.proto) p.push(`${neg(r.inv.proto)}-p ${PROTO_NAMES[r.proto] ?? r.proto}`);
-  if (r.target) p.push(`-j ${r.target}`);
-  if (r.rejectWith) p.push(`--reject-with ${r.rejectWith}`);
-  return p.join(' ');
-}
-
-function saveTable(t: NfTable, only?: string): string {
-  const names = Object.keys(t).filter((n) => only === undefined || n === only);
-  let out = '';
-  for (const n of names) if (t[n]!.policy) out += `-P ${n} ${t[n]!.policy}\n`;
-  for (const n of names) if (!t[n]!.policy) out += `-N ${n}\n`;
-  for (const n of names) for (const r of t[n]!.rules) out += `${ruleSpec(n, r)}\n`;
-  return out;
+  const spec = (r: NfRule): string => JSON.stringify({ ...r, pkts: 0, bytes: 0 });
+  return spec(a) === spec(b);
 }
 
 type Cmd = 'A' | 'I' | 'D' | 'F' | 'Z' | 'N' | 'X' | 'P' | 'L' | 'S';
@@ -142,6 +56,9 @@ function run(ctx: CommandContext): number {
   let extra: string | undefined;
   const o: ListOpts = { verbose: false, numeric: false, exact: false, lineNumbers: false };
   const rule = newRule();
+  /** the extensions loaded so far (-m, -j) with their data, whose options are now valid */
+  const loaded: { ext: MatchExt | TargetExt; d: NfMatch | NonNullable<NfRule['targinfo']> }[] = [];
+  let targExt: TargetExt | undefined;
   let inv = false;
   const setCmd = (c: Cmd): void => {
     if (cmd) throw paramProblem(`Cannot use -${c} with -${cmd}\n`);
@@ -241,39 +158,59 @@ function run(ctx: CommandContext): number {
         rule.inv.proto = inv;
         break;
       }
-      case '-j':
-      case '--jump':
-        rule.target = val();
-        break;
-      case '--reject-with': {
-        if (rule.target !== 'REJECT') throw paramProblem(`unknown option "${a}"`);
-        const v = val();
-        if (!(v in REJECT_CODES)) throw paramProblem(v === 'tcp-reset' ? 'nsemu: --reject-with tcp-reset is not emulated (no TCP)' : `unknown reject type "${v}"`);
-        rule.rejectWith = v;
+      case '-m':
+      case '--match': {
+        const name = val();
+        const ext = MATCH_EXTS[name];
+        if (!ext) throw paramProblem(`Couldn't load match \`${name}':No such file or directory\n`);
+        const m = ext.init();
+        rule.matches.push(m);
+        loaded.push({ ext, d: m });
         break;
       }
-      default:
-        if (a.startsWith('-m') || a === '--match') throw new Fail(`nsemu: iptables: match extensions (-m) are not emulated yet\n`, 2);
-        throw paramProblem(`unknown option "${a}"`);
+      case '-j':
+      case '--jump': {
+        rule.target = val();
+        const ext = TARGET_EXTS[rule.target];
+        if (ext) {
+          targExt = ext;
+          rule.targinfo = ext.init();
+          loaded.push({ ext, d: rule.targinfo });
+        }
+        break;
+      }
+      default: {
+        // an option of a loaded extension (the latest loaded first, as getopt sees them)
+        const name = a.startsWith('--') ? a.slice(2) : '';
+        const l = [...loaded].reverse().find((x) => name in x.ext.options);
+        if (!l) throw paramProblem(`unknown option "${a}"`);
+        const opt = { name, inv, arg: l.ext.options[name] ? val : () => '' };
+        (l.ext as MatchExt<NfMatch>).parse(opt, l.d as NfMatch);
+      }
     }
     inv = false;
   }
   if (!cmd) throw paramProblem('no command specified');
-  if (rule.target === 'REJECT') rule.rejectWith ??= 'icmp-port-unreachable';
+  for (const l of loaded) (l.ext as MatchExt<NfMatch>).final?.(l.d as NfMatch);
+  if (table === 'nat' && (rule.target === 'DROP' || (cmd === 'P' && extra === 'DROP'))) {
+    throw paramProblem('\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n');
+  }
   if (!(table in BUILTIN_CHAINS)) throw new Fail(`${VERSION}: table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`, 3);
   if (ctx.proc.uid !== 0) throw new Fail(`${VERSION}: Could not fetch rule set generation id: Permission denied (you must be root)\n`, 4);
   const nsId = ctx.proc.netns;
   const builtin = BUILTIN_CHAINS[table]!;
   let output = '';
   ctx.m.mutate((k: Kctx) => {
-      const t: Draft<NfTable> = nfTableInit(k.w.netns[nsId]!, table);
+    const ns = k.w.netns[nsId]!;
+    const t: Draft<NfTable> = nfTableInit(ns, table);
+    const apply = (): void => {
       const need = (): Draft<NfTable>[string] => {
         const c = chain !== undefined ? t[chain] : undefined;
         if (!c) throw kernelProblem('No chain/target/match by that name.');
         return c;
       };
       const checkTarget = (): void => {
-        if (!rule.target || ['ACCEPT', 'DROP', 'RETURN', 'REJECT'].includes(rule.target)) return;
+        if (!rule.target || rule.targinfo || ['ACCEPT', 'DROP', 'RETURN'].includes(rule.target)) return;
         if (!t[rule.target] || builtin.includes(rule.target)) throw paramProblem(`Chain '${rule.target}' does not exist`);
       };
       switch (cmd) {
@@ -288,6 +225,10 @@ function run(ctx: CommandContext): number {
         case 'I': {
           const c = need();
           checkTarget();
+          // the target's checkentry: wrong table or hook is EINVAL from the kernel
+          if (targExt && ((targExt.table && targExt.table !== table) || (targExt.hooks && builtin.includes(chain!) && !targExt.hooks.includes(chain!)))) {
+            throw new Fail(`${VERSION}:  RULE_${cmd === 'A' ? 'APPEND' : 'INSERT'} failed (Invalid argument): rule in chain ${chain}\n`, 4);
+          }
           if (cmd === 'A') c.rules.push(rule);
           else {
             const pos = extra === undefined ? 0 : Number(extra) - 1;
@@ -348,6 +289,10 @@ function run(ctx: CommandContext): number {
           output = saveTable(t as NfTable, chain);
           return;
       }
+    };
+    apply();
+    // rules that need conntrack turn its hooks on in this namespace (and off with the last one)
+    nfCtNetnsSync(ns);
   });
   ctx.stdout.write(output);
   return 0;
