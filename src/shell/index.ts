@@ -181,8 +181,8 @@ export class Session {
     const notice = (msg: string): void => col.sink(2, msg.endsWith('\n') ? msg : `${msg}\n`);
     this.machine = createMachine({ seed: opts.seed ?? 1, onNotice: notice, maxTime: Math.round((opts.maxTime ?? 365 * 86400) * NS_PER_SEC) });
     const sys = systemOf(this.machine);
-    const out = new TermOut(col.sink, 1);
-    const err = new TermOut(col.sink, 2);
+    const out = new TermOut(col.sink, 1, true);
+    const err = new TermOut(col.sink, 2, true);
     let resolveExit!: (n: number) => void;
     this.exited = new Promise((r) => (resolveExit = r));
     this.machine.spawn({ comm: 'bash' }, async (p) => {

@@ -7,7 +7,7 @@ import { Killed, SIG, WaitQueue, type Machine, type Process } from '../kernel/ma
 import { parse, ShellSyntaxError, stmtText, type Arith, type Cmd, type IfCmd, type ParamExp, type Redir, type Stmt, type TestExpr, type Word, type WordPart } from './ast.ts';
 import { ArithError, evalArith, evalArithText, type ArithEnv } from './arith.ts';
 import { escapeGlob, globMatch, hasGlob, replacePattern, trimPattern, unescapeGlob } from './pattern.ts';
-import { Fd, FdError, FileInOut, FileOut, InFd, Interrupted, NullFd, Pipe, StringIn } from './streams.ts';
+import { Fd, FdError, FileInOut, FileOut, InFd, Interrupted, NullFd, Pipe, StringIn, TermOut } from './streams.ts';
 import { DEFAULT_PATH, errReason, System, writeSafe, type Found } from './system.ts';
 import { FsError, normPath, toText } from './vfs.ts';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins.ts';
@@ -2255,7 +2255,8 @@ export class Shell {
   }
 
   isTty(n: number): boolean {
-    return this.interactive && this.fds[n]?.kind === 'tty';
+    const fd = this.fds[n];
+    return fd instanceof TermOut && fd.isatty;
   }
 
   // ---- eval, source, scripts -----------------------------------------------------------------

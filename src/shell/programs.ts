@@ -6,7 +6,7 @@ import { Killed, SIG, type Process } from '../kernel/machine.ts';
 import type { Command, CommandContext, SpawnOptions } from '../userland/command.ts';
 import { BUILTINS } from './builtins.ts';
 import { ExitShell, parseSignal, Shell, type Dialect } from './interp.ts';
-import { Fd, FdError } from './streams.ts';
+import { Fd, FdError, TermOut } from './streams.ts';
 import { DEFAULT_PATH, System } from './system.ts';
 import { FsError, normPath, toText } from './vfs.ts';
 import { runJb, textTool, TEXT_TOOLS } from './texttools.ts';
@@ -868,9 +868,14 @@ const head: Command = async (ctx) => {
   return 0;
 };
 
+/** glibc's stdio buffer for a pipe or file (st_blksize) */
+const STDIO_BUFSIZ = 4096;
+
 /**
- * grep reading a pipe streams line by line (so `tcpdump -l | grep` shows lines as they come
- * and -q / -m stop early); other forms go to just-bash's grep whole.
+ * grep reading a pipe streams line by line (so `tcpdump -l | grep` sees lines as they come and
+ * -q / -m stop early); other forms go to just-bash's grep whole. Its output is stdio's: line
+ * buffered on a terminal or with --line-buffered, else written in 4096-byte blocks and at exit,
+ * so `ping … | grep … &` shows its lines only when ping is done, as on Linux.
  */
 const jbGrep = textTool('grep');
 const GREP_FLAGS = new Set(['i', 'y', 'v', 'E', 'F', 'G', 'P', 'w', 'x', 'o', 's', 'q', 'a', 'U', 'I']);
@@ -879,6 +884,7 @@ function grepStreaming(name: string): Command {
   return async (ctx) => {
     const a = ctx.argv.slice(1);
     let quiet = false;
+    let lineBuffered = false;
     let max: number | undefined;
     let pattern = false;
     const positional: string[] = [];
@@ -907,7 +913,11 @@ function grepStreaming(name: string): Command {
         max = Number(x.replace(/^(-m|--max-count=)/, ''));
         continue;
       }
-      if (x === '--line-buffered' || x === '--color=never' || x === '--colour=never' || x === '--no-messages') continue;
+      if (x === '--line-buffered') {
+        lineBuffered = true;
+        continue;
+      }
+      if (x === '--color=never' || x === '--colour=never' || x === '--no-messages') continue;
       if (x === '--quiet' || x === '--silent') {
         quiet = true;
         continue;
@@ -930,6 +940,19 @@ function grepStreaming(name: string): Command {
     if (max !== undefined && (!Number.isInteger(max) || pass.some((p) => p.includes('o')))) return whole(ctx);
     const sys = System.of(ctx.m);
     const args = [...pass.filter(Boolean), ...(pattern ? [] : positional)];
+    const stdout = sys.fdOfOutput(ctx.stdout);
+    if (stdout instanceof TermOut && stdout.isatty) lineBuffered = true;
+    let pending = '';
+    const write = (s: string): void => {
+      if (lineBuffered) return ctx.stdout.write(s);
+      pending += s;
+      for (; pending.length >= STDIO_BUFSIZ; pending = pending.slice(STDIO_BUFSIZ)) ctx.stdout.write(pending.slice(0, STDIO_BUFSIZ));
+    };
+    /** exit(): stdio flushes what is left (a process killed by a signal loses it) */
+    const exit = (st: number): number => {
+      if (pending) ctx.stdout.write(pending);
+      return st;
+    };
     let matched = false;
     let found = 0;
     let buf = '';
@@ -946,7 +969,7 @@ function grepStreaming(name: string): Command {
         matched = true;
         if (quiet) return true;
         found += r.stdout.split('\n').length - 1;
-        ctx.stdout.write(r.stdout);
+        write(r.stdout);
         if (max !== undefined && found >= max) return true;
       }
       return false;
@@ -960,10 +983,10 @@ function grepStreaming(name: string): Command {
       if (i < 0) continue;
       const lines = buf.slice(0, i + 1);
       buf = buf.slice(i + 1);
-      if (await runBatch(lines)) return status > 1 ? status : 0;
+      if (await runBatch(lines)) return exit(status > 1 ? status : 0);
     }
-    if (buf && (await runBatch(buf))) return status > 1 ? status : 0;
-    return status > 1 ? status : matched ? 0 : 1;
+    if (buf && (await runBatch(buf))) return exit(status > 1 ? status : 0);
+    return exit(status > 1 ? status : matched ? 0 : 1);
   };
 }
 

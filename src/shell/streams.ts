@@ -238,12 +238,15 @@ export class PipeWriteFd extends Fd {
   }
 }
 
-/** The terminal: what the run's caller receives (fd 1 / fd 2 of the script). */
+/** What the run's caller receives (fd 1 / fd 2 of the script). A script run by `nsemu run` is
+ *  like one whose output goes to a pipe (as in the recordings); only the interactive shell's
+ *  is a terminal, where stdio line-buffers. */
 export class TermOut extends Fd {
   readonly kind = 'tty';
   constructor(
     private sink: (fd: 1 | 2, text: string) => void,
     private which: 1 | 2,
+    readonly isatty = false,
   ) {
     super();
   }

@@ -7,7 +7,7 @@ import type { Kctx } from '../kernel/machine.ts';
 import { NS_PER_SEC } from '../kernel/machine.ts';
 import type { CtEntry, CtTuple } from '../kernel/types.ts';
 import { ctDelete, ctLive, IPS_SEEN_REPLY } from '../protocols/netfilter/nf_conntrack_core.ts';
-import { ipv4FromText, ipv4ToText } from '../protocols/wire/addr.ts';
+import { ipv4FromTextAton, ipv4ToText } from '../protocols/wire/addr.ts';
 
 const PROG = 'conntrack v1.4.7 (conntrack-tools)';
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
@@ -57,7 +57,7 @@ export const conntrack: Command = async (ctx) => {
       };
       const addr = (): number => {
         const v = val();
-        const n = ipv4FromText(v);
+        const n = ipv4FromTextAton(v);
         if (n === null) throw new Usage(`Bad parameter \`${v}'`);
         return n;
       };
@@ -104,7 +104,7 @@ export const conntrack: Command = async (ctx) => {
         case '--protonum': {
           const v = val();
           const n = /^\d+$/.test(v) ? Number(v) : PROTOS[v.toLowerCase()];
-          if (n === undefined) throw new Usage(`proto \`${v}' not found`);
+          if (n === undefined) throw new Usage(`\`${v}' unsupported protocol`);
           f.proto = n;
           break;
         }

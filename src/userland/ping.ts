@@ -25,6 +25,8 @@ interface Opts {
   broadcast: boolean;
   iface?: string;
   host?: string;
+  /** -e: the ICMP identifier (else the pid, as a raw socket's ping uses) */
+  ident?: number;
 }
 
 const UNREACH: Record<number, string> = {
@@ -108,7 +110,7 @@ function parseSeconds(v: string): number | undefined {
 function parseArgs(ctx: CommandContext): Opts | number {
   const o: Opts = { count: 0, interval: NS_PER_SEC, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false, broadcast: false };
   const args = ctx.argv.slice(1);
-  const withArg = new Set(['c', 'W', 'w', 'i', 'I', 's', 't', 'l', 'p', 'Q', 'M', 'm', 'T', 'F', 'S']);
+  const withArg = new Set(['c', 'e', 'W', 'w', 'i', 'I', 's', 't', 'l', 'p', 'Q', 'M', 'm', 'T', 'F', 'S']);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
@@ -137,6 +139,13 @@ function parseArgs(ctx: CommandContext): Opts | number {
           if (!/^\d+$/.test(val!)) return usageError(ctx, `invalid argument: '${val}'`);
           if (n < 1) return usageError(ctx, `invalid argument: '${val}': out of range: 1 <= value <= 9223372036854775807`);
           o.count = n;
+          break;
+        }
+        case 'e': {
+          if (!/^-?\d+$/.test(val!)) return usageError(ctx, `invalid argument: '${val}'`);
+          const n = Number(val);
+          if (n < 0 || n > 0xffff) return usageError(ctx, `invalid argument: '${val}': out of range: 0 <= value <= 65535`);
+          o.ident = n;
           break;
         }
         case 'W': {
@@ -284,7 +293,7 @@ export const ping: Command = async (ctx) => {
 
   const sock = new RawSocket(m, ctx.proc.netns, IPPROTO_ICMP);
   if (oif !== undefined) sock.bindDev = oif;
-  const ident = ctx.proc.pid & 0xffff;
+  const ident = o.ident ?? ctx.proc.pid & 0xffff;
   const ttl = o.ttl || Number.parseInt(ns.sysctl['ipv4/ip_default_ttl'] ?? '64', 10);
   ctx.proc.handled.add(SIG.SIGINT);
   ctx.proc.handled.add(SIG.SIGALRM);

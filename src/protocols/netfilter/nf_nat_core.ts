@@ -4,7 +4,7 @@
 // flow have their quoted packet rewritten too (nf_nat_icmp_reply_translation).
 import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
-import type { CtEntry, CtTuple } from '../../kernel/types.ts';
+import type { CtEntry, CtTuple, Netns } from '../../kernel/types.ts';
 import { checksumUpdate16, internetChecksum } from '../wire/checksum.ts';
 import { ipv4HeaderLen, ipv4Proto, ipv4SetDst, ipv4SetSrc, ipv4TotalLength, IPPROTO_ICMP } from '../wire/ipv4.ts';
 import { ICMP_REDIRECT } from '../wire/icmp.ts';
@@ -69,6 +69,20 @@ function bestIp(t: CtTuple, manip: NatManip, r: NatRange): number {
   return (r.min + Math.floor((j * dist) / 2 ** 32)) >>> 0;
 }
 
+/** find_appropriate_src: another flow from the same source address and id, already mapped into
+ *  the range, lends its mapping (address and id) to `t`. */
+function findAppropriateSrc(ns: Netns | Draft<Netns>, cur: CtTuple, r: NatRange, t: CtTuple): boolean {
+  for (const e of Object.values(ns.ct.entries)) {
+    if (!(e.status & IPS_SRC_NAT) || e.orig.proto !== cur.proto || e.orig.src !== cur.src || e.orig.sport !== cur.sport) continue;
+    const mapped = e.reply.dst;
+    if (mapped < r.min || mapped > r.max) continue;
+    t.src = mapped;
+    t.sport = invertTuple(e.reply)!.sport;
+    return true;
+  }
+  return false;
+}
+
 /** nf_nat_initialized */
 export function natInitialized(e: CtEntry | Draft<CtEntry>, manip: NatManip): boolean {
   return (e.status & (manip === 'SRC' ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE)) !== 0;
@@ -81,10 +95,16 @@ export function nfNatSetupInfo(k: Kctx, nsId: number, e: CtEntry | Draft<CtEntry
   // the tuple as the packet will look after the manips so far
   const cur = invertTuple(e.reply)!;
   if (range) {
+    const ns = k.w.netns[nsId]!;
     const t: CtTuple = { ...cur };
-    if (manip === 'SRC') t.src = bestIp(cur, manip, range);
+    const own = manip === 'SRC' ? cur.src : cur.dst;
+    if (manip === 'SRC' && !range.random && own >= range.min && own <= range.max) {
+      // get_unique_tuple: a source already in the range stays as it is
+    } else if (manip === 'SRC' && !range.random && findAppropriateSrc(ns, cur, range, t)) {
+      // this source and id already have a mapping: flows from one client keep one address
+    } else if (manip === 'SRC') t.src = bestIp(cur, manip, range);
     else t.dst = bestIp(cur, manip, range);
-    const taken = (x: CtTuple): boolean => ctTupleTaken(k.w.netns[nsId]!, invertTuple(x)!);
+    const taken = (x: CtTuple): boolean => ctTupleTaken(ns, invertTuple(x)!);
     if (t.proto === IPPROTO_ICMP && (range.random || taken(t))) {
       // nf_nat_l4proto_unique_tuple: from a random offset (source manips), the first free id
       let off = manip === 'SRC' || range.random ? Math.floor(k.m.random(k.w) * 65536) : 0;
