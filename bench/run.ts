@@ -32,6 +32,26 @@ async function pingFlood(n: number): Promise<number> {
   return n / ((performance.now() - t0) / 1000);
 }
 
+/** a - r - b, where r forwards and masquerades: conntrack and NAT on every packet */
+const NAT_SETUP = [
+  'ip netns add a; ip netns add r; ip netns add b',
+  'ip link add va netns a type veth peer name ra netns r; ip link add rb netns r type veth peer name vb netns b',
+  'ip -n a addr add 192.168.1.2/24 dev va; ip -n r addr add 192.168.1.1/24 dev ra; ip -n r addr add 10.0.0.1/24 dev rb; ip -n b addr add 10.0.0.2/24 dev vb',
+  'ip -n a link set va up; ip -n r link set ra up; ip -n r link set rb up; ip -n b link set vb up',
+  'ip -n a route add default via 192.168.1.1; ip netns exec r sysctl -q -w net.ipv4.ip_forward=1',
+  'ip netns exec r iptables -t nat -A POSTROUTING -o rb -j MASQUERADE; sleep 2',
+].join('; ');
+
+async function natFlood(n: number): Promise<number> {
+  const m = createMachine({ seed: 1 });
+  const setup = await runScript(NAT_SETUP, { machine: m });
+  if (setup.status !== 0) throw new Error(`setup failed: ${setup.output}`);
+  const t0 = performance.now();
+  const r = await runScript(`ip netns exec a ping -q -c ${n} -i 0 10.0.0.2`, { machine: m });
+  if (r.status !== 0) throw new Error(`ping failed: ${r.output}`);
+  return n / ((performance.now() - t0) / 1000);
+}
+
 function namespacesApi(n: number): number {
   const m = createMachine({ seed: 1 });
   const t0 = performance.now();
@@ -82,6 +102,14 @@ if (kPing !== undefined) {
   const krt = PINGS / ((kPing - 2000) / 1000);
   console.log(`ping flood over a veth, real kernel: ${fmt(krt)} round trips/s (ping -f, incl. process start-up) → emulated/kernel = ${(rt / krt).toFixed(2)}`);
 } else console.log('ping flood, real kernel: skipped (needs root and network namespaces)');
+
+const nat = await natFlood(PINGS);
+console.log(`ping flood through a MASQUERADE router, emulated: ${fmt(nat)} round trips/s (${PINGS} echo requests, ping -i 0)`);
+const kNat = kernel(`${NAT_SETUP}; ip netns exec a ping -q -f -c ${PINGS} 10.0.0.2 >/dev/null`);
+if (kNat !== undefined) {
+  const krt = PINGS / ((kNat - 2000) / 1000);
+  console.log(`ping flood through a MASQUERADE router, real kernel: ${fmt(krt)} round trips/s (ping -f, incl. set-up) → emulated/kernel = ${(nat / krt).toFixed(2)}`);
+} else console.log('ping flood through a MASQUERADE router, real kernel: skipped (needs root and network namespaces)');
 
 const api = namespacesApi(NS);
 console.log(`${NS} namespaces with a veth each, through the API: ${fmt(api)} µs per namespace`);
