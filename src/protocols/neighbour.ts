@@ -279,7 +279,14 @@ export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
     n.timerGen++;
   }
   if (wasResolving || state === 'REACHABLE') {
-    for (const frame of neighQueueDrop(k, nsId, key)) {
+    const queued = neighQueueDrop(k, nsId, key);
+    // the queue leaves through n->output (neigh_resolve_output): a STALE entry turns DELAY
+    if (queued.length > 0 && n.state === 'STALE') {
+      n.state = 'DELAY';
+      n.used = k.m.now;
+      armTimer(k, nsId, n, d.id, parm(d, 'delay_first_probe_time') * NS_PER_SEC);
+    }
+    for (const frame of queued) {
       fillEthHeader(frame, lladdr, d.mac);
       devQueueXmit(k, nsId, d, frame);
     }
