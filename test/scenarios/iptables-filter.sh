@@ -73,6 +73,9 @@ ip netns exec ipt_r iptables -Z
 ip netns exec ipt_r iptables -P FORWARD DROP
 ip netns exec ipt_a ping -c 1 -W 1 10.8.2.2 > /dev/null; echo "ping rc=$?"
 ip netns exec ipt_r iptables -L FORWARD -v -n
+echo "### FORWARD DROP does not touch the router's own addresses, even the far one (INPUT)"
+ip netns exec ipt_a ping -c 1 -W 1 10.8.2.1 | grep -E "^64 bytes|transmitted"
+ip netns exec ipt_r iptables -L FORWARD -v -n | head -1
 ip netns exec ipt_r iptables -I FORWARD -i rb -j ACCEPT
 ip netns exec ipt_a ping -c 1 -W 1 10.8.2.2 > /dev/null; echo "ping rc=$?"
 ip netns exec ipt_r iptables -L FORWARD -v -n --line-numbers
