@@ -1,7 +1,6 @@
 // Random NAT topologies for test/nat-properties.test.ts (and for runs on the real kernel: the
 // scripts use only real commands): private hosts behind one NAT router, a chain of routers that
-// know only the public links, a server. 12 random specs (seed 42) printed the same on the
-// kernel as in nsemu (scratch run of runInSandbox vs runScript).
+// know only the public links, a server.
 import fc from 'fast-check';
 import type { CtEntry, World } from '../src/kernel/types.ts';
 

@@ -3,11 +3,13 @@
 // nothing of the private nets, then a server. Every host's pings — concurrent, some with the
 // same ICMP identifier — get all their replies back; the NAT router tracks one flow per host,
 // whose outside tuple uses one of its own addresses and which no other flow shares; without a
-// NAT rule no reply comes back at all.
+// NAT rule no reply comes back at all. A few of the generated scripts also run on the real
+// kernel (sandboxed), which must print the same.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScript } from '../src/shell/index.ts';
 import { ipv4ToText } from '../src/protocols/wire/addr.ts';
+import { kernelAvailable, kernelRequired, runInSandbox } from '../src/verify/sandbox.ts';
 import { flows, PUBLIC, script, specArb, type Nat } from './nat-model.ts';
 
 describe('NAT over random topologies', () => {
@@ -40,5 +42,25 @@ describe('NAT over random topologies', () => {
       { numRuns: Number(process.env.NAT_RUNS ?? 25), seed: 20_261_128 },
     );
     expect([...seen].sort()).toEqual(['masquerade', 'none', 'snat', 'snat-range']);
+  }, 120_000);
+});
+
+describe('NAT topologies on the real kernel', () => {
+  const k = kernelAvailable();
+  if (!k.ok && !kernelRequired()) {
+    it.skip(`real kernel not available (${k.reason}); NSEMU_REQUIRE_KERNEL=1 makes this a failure`, () => {});
+    return;
+  }
+  it('prints what nsemu prints for sampled specs', async () => {
+    if (!k.ok) throw new Error(`NSEMU_REQUIRE_KERNEL=1 but the real kernel is not usable: ${k.reason}`);
+    const lines = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.replace(/, time \d+ms$/, '')).sort();
+    // one spec of each NAT kind, with identifiers shared between hosts
+    const specs = fc.sample(specArb, { numRuns: 40, seed: 5 }).filter((s, i, all) => all.findIndex((o) => o.nat === s.nat) === i);
+    expect(specs.map((s) => s.nat).sort()).toEqual(['masquerade', 'none', 'snat', 'snat-range']);
+    for (const s of specs) {
+      const src = script(s);
+      const [e, kr] = [await runScript(src, { seed: 3 }), await runInSandbox(src)];
+      expect(lines(e.output), src).toEqual(lines(kr.output));
+    }
   }, 120_000);
 });
