@@ -7,6 +7,7 @@ import { deviceOps } from './ops.ts';
 import { deliverToStack } from './rx.ts';
 import { runTaps } from '../capture/taps.ts';
 import { nfHookIpv4 } from '../protocols/netfilter/nf_hook.ts';
+import { nfBridgeUp } from '../protocols/netfilter/x_tables.ts';
 import { brFdbFind, brFdbUpdate } from './br_fdb.ts';
 
 /** br_handle_frame → br_handle_frame_finish */
@@ -22,51 +23,60 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, frame:
   const dst = macToText(frame, 0);
   if (macIsMulticast(frame, 0)) {
     brFlood(k, nsId, br, port.ifindex, frame);
-    brPassFrameUp(k, nsId, br, frame);
+    brPassFrameUp(k, nsId, br, port, frame);
     return;
   }
   const e = brFdbFind(k, br, dst);
   if (e && !e.local) e.used = k.m.now;
   if (e?.local || dst === br.mac) {
-    brPassFrameUp(k, nsId, br, frame);
+    brPassFrameUp(k, nsId, br, port, frame);
     return;
   }
-  if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, frame);
+  if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, port, frame);
   if (e) {
-    if (e.port !== port.ifindex) brForward(k, nsId, ns.devs[e.port], frame, br);
+    if (e.port !== port.ifindex) brForward(k, nsId, ns.devs[e.port], frame, port);
   } else brFlood(k, nsId, br, port.ifindex, frame);
 }
 
-/** br_pass_frame_up: the bridge device receives it (its taps, then its own stack). */
-function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): void {
+/** br_pass_frame_up: the bridge device receives it (its taps, then its own stack; br_netfilter
+ *  remembers the port an IPv4 frame came in on). */
+function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, port: Draft<Device>, frame: Uint8Array): void {
   if (!br.up) return;
   br.stats.rxPackets++;
   br.stats.rxBytes += frame.length;
   runTaps(k, nsId, br, frame, 'in');
+  if (brNfCallIptables(k, nsId, br, frame)) nfBridgeUp(k, nsId, frame, br.ifindex, port.ifindex);
   deliverToStack(k, nsId, br, frame);
 }
 
-function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array, br?: Draft<Device>): void {
+/** `from`: the port a bridged frame came in on (none for the bridge's own transmissions). */
+function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array, from?: Draft<Device>): void {
   if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
   // br_netfilter: a bridged IPv4 frame passes iptables as `-i br -o br`
-  const f = br ? brNfForward(k, nsId, br, frame) : frame;
+  const f = from ? brNfForward(k, nsId, from, to, frame) : frame;
   if (!f) return;
   runTaps(k, nsId, to, f, 'out');
   deviceOps(to.kind).xmit(k, nsId, to, f);
 }
 
-/** br_nf_pre_routing, br_nf_forward_ip, br_nf_post_routing: with bridge-nf-call-iptables (the
- *  namespace's sysctl, or the bridge's nf_call_iptables), IPv4 frames crossing the bridge pass
- *  PREROUTING (conntrack, DNAT), FORWARD and POSTROUTING (SNAT, confirm) with the bridge as
- *  both devices. ARP never does. (The kernel runs PREROUTING once at ingress; here it runs for
- *  each port a flooded frame leaves by, which only shows in raw/mangle/nat counters.) */
-function brNfForward(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): Uint8Array | null {
-  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00) return frame;
-  const on = k.w.netns[nsId]?.sysctl['bridge/bridge-nf-call-iptables'] === '1' || br.bridge?.nfCallIptables === 1;
-  if (!on) return frame;
-  const pre = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br);
-  const fwd = pre && nfHookIpv4(k, nsId, 'FORWARD', pre, 14, br, br);
-  return fwd && nfHookIpv4(k, nsId, 'POSTROUTING', fwd, 14, undefined, br);
+/** Does br_netfilter hand this frame to iptables: IPv4 (never ARP), with
+ *  bridge-nf-call-iptables (the namespace's sysctl, or the bridge's nf_call_iptables)? */
+function brNfCallIptables(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): boolean {
+  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00) return false;
+  return k.w.netns[nsId]?.sysctl['bridge/bridge-nf-call-iptables'] === '1' || br.bridge?.nfCallIptables === 1;
+}
+
+/** br_nf_pre_routing, br_nf_forward_ip, br_nf_post_routing: IPv4 frames crossing the bridge
+ *  pass PREROUTING (conntrack, DNAT), FORWARD and POSTROUTING (SNAT, confirm) with the bridge as
+ *  both devices and the ports as physdev in/out (the out port only once it is chosen, from
+ *  FORWARD on). (The kernel runs PREROUTING once at ingress; here it runs for each port a
+ *  flooded frame leaves by, which only shows in raw/mangle/nat counters.) */
+function brNfForward(k: Kctx, nsId: number, from: Draft<Device>, to: Draft<Device>, frame: Uint8Array): Uint8Array | null {
+  const br = k.w.netns[nsId]!.devs[from.master!]!;
+  if (!brNfCallIptables(k, nsId, br, frame)) return frame;
+  const pre = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br, undefined, undefined, { physin: from });
+  const fwd = pre && nfHookIpv4(k, nsId, 'FORWARD', pre, 14, br, br, undefined, { physin: from, physout: to });
+  return fwd && nfHookIpv4(k, nsId, 'POSTROUTING', fwd, 14, undefined, br, undefined, { physin: from, physout: to });
 }
 
 /** br_flood: every other forwarding port. */
@@ -74,7 +84,7 @@ function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, fram
   const ns = k.w.netns[nsId]!;
   for (const p of Object.values(ns.devs)) {
     if (p.master !== br.ifindex || p.ifindex === ingress || !p.port?.flood) continue;
-    brForward(k, nsId, p, frame, ingress ? br : undefined);
+    brForward(k, nsId, p, frame, ingress ? ns.devs[ingress] : undefined);
   }
 }
 

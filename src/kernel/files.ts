@@ -1,9 +1,14 @@
-// The kernel side of the virtual files a process sees: /proc/sys/net (sysctl), /sys/class/net,
-// /run/netns and /proc/PID/ns/net. Each call is bound to the namespace of the reading process.
+// The kernel side of the virtual files a process sees: /proc/sys/net (sysctl), /proc/net,
+// /sys/class/net, /run/netns and /proc/PID/ns/net. Each call is bound to the namespace of the reading process.
 // The shell's filesystem (src/shell) mounts these; nothing here knows about paths' prefixes.
 import type { Machine } from './machine.ts';
 import { sysctlList, sysctlRead, sysctlWrite } from './sysctl.ts';
 import { sysfsNetAttrs, sysfsNetRead } from './sysfs.ts';
+import type { Netns } from './types.ts';
+import { procNetNetstat, procNetSnmp, procNetSnmp6 } from '../protocols/ipv4/snmp.ts';
+
+/** The /proc/net files nsemu has, each shown for one namespace. */
+const PROC_NET: Record<string, (ns: Netns) => string> = { netstat: procNetNetstat, snmp: procNetSnmp, snmp6: procNetSnmp6 };
 
 export interface KernelFiles {
   /** `/proc/sys/net/<path>` (path like "ipv4/ip_forward"); undefined if there is no such file */
@@ -18,6 +23,10 @@ export interface KernelFiles {
   sysfsNetAttrs(netns: number, dev: string): string[] | undefined;
   /** `/sys/class/net/DEV/ATTR` content (with trailing newline); undefined if absent */
   sysfsNetRead(netns: number, dev: string, attr: string): string | undefined;
+  /** the files of /proc/net */
+  procNetList(): string[];
+  /** `/proc/net/NAME` of that namespace; undefined if there is no such file */
+  procNetRead(netns: number, name: string): string | undefined;
   /** names in /run/netns (= /var/run/netns), in readdir order */
   netnsNames(): string[];
   /** the namespace a /run/netns name refers to */
@@ -35,6 +44,11 @@ export function kernelFiles(m: Machine): KernelFiles {
     },
     sysfsNetAttrs: (ns, dev) => sysfsNetAttrs(m.world, ns, dev),
     sysfsNetRead: (ns, dev, attr) => sysfsNetRead(m, ns, dev, attr),
+    procNetList: () => Object.keys(PROC_NET),
+    procNetRead: (ns, name) => {
+      const n = m.world.netns[ns];
+      return n && Object.hasOwn(PROC_NET, name) ? PROC_NET[name]!(n) : undefined;
+    },
     netnsNames: () => m.world.netnsNames.map((e) => e.name),
     netnsByName: (name) => m.world.netnsNames.find((e) => e.name === name)?.ns,
   };

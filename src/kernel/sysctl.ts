@@ -133,6 +133,8 @@ export function newNetnsSysctls(init: Record<string, string> | undefined): Recor
     // the global neighbour parms have a sysctl directory only in the initial namespace
     put(t, 'ipv4/neigh/default/', { ...NEIGH_DEFAULTS, ...NEIGH_GLOBAL });
     t['core/devconf_inherit_init_net'] = '0';
+    // nf_log's switch for LOG in other namespaces (netfilter/nf_log.c) exists in init_net only
+    t['netfilter/nf_log_all_netns'] = '0';
   }
   t['core/somaxconn'] = '4096';
   put(t, 'bridge/', BRIDGE_DEFAULTS);

@@ -169,6 +169,22 @@ export interface Route {
   gateway?: number;
   dev?: number; // ifindex
   onlink: boolean;
+  /** the nexthop's exceptions (fib_nh_exception) by destination: redirects it accepted */
+  fnhe?: Record<number, Fnhe>;
+}
+
+/** A nexthop exception: packets to one destination go to another gateway until it expires. */
+export interface Fnhe {
+  gw: number;
+  /** virtual time */
+  expires: number;
+}
+
+/** struct inet_peer's rate-limit fields. */
+export interface InetPeer {
+  rateTokens: number;
+  rateLast: number;
+  nRedirects: number;
 }
 
 export type NudState = 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'NOARP' | 'PERMANENT' | 'NONE';
@@ -194,14 +210,25 @@ export interface Neighbour {
  *  data iptables hands the kernel's xt_match (its matchinfo). */
 export type NfMatch =
   /** xt_state (`-m state --state`) and xt_conntrack (`-m conntrack --ctstate`): XT_STATE_BIT mask */
-  { name: 'state' | 'conntrack'; inv: boolean; states: number };
+  | { name: 'state' | 'conntrack'; inv: boolean; states: number }
+  /** xt_tcpudp's struct xt_tcp: port ranges, the flag byte under a mask, an option kind;
+   *  invflags XT_TCP_INV_* */
+  | { name: 'tcp'; spts: [number, number]; dpts: [number, number]; option: number; flgMask: number; flgCmp: number; invflags: number }
+  /** struct xt_udp */
+  | { name: 'udp'; spts: [number, number]; dpts: [number, number]; invflags: number }
+  /** struct ipt_icmp: type 0xFF is any; codes min..max */
+  | { name: 'icmp'; type: number; code: [number, number]; inv: boolean }
+  /** struct xt_physdev_info: bridge port names (a trailing '+' is a prefix), XT_PHYSDEV_OP_* bits */
+  | { name: 'physdev'; physindev: string; physoutdev: string; bitmask: number; invert: number };
 
 /** The options of a target extension (its targinfo). */
 export type NfTargetInfo =
   | { name: 'REJECT'; rejectWith: string }
   /** an IPv4 address range (nf_nat_range2 without ports) */
   | { name: 'SNAT' | 'DNAT'; min: number; max: number }
-  | { name: 'MASQUERADE'; random: boolean };
+  | { name: 'MASQUERADE'; random: boolean }
+  /** struct xt_log_info: syslog level, XT_LOG_* flags, prefix (at most 29 characters) */
+  | { name: 'LOG'; level: number; logflags: number; prefix: string };
 
 /** One iptables rule (struct ipt_entry with its matches and target). */
 export interface NfRule {
@@ -291,13 +318,15 @@ export interface Netns {
   nf: Record<string, NfTable | undefined>;
   /** connection tracking: its hooks, entries and their index */
   ct: NfConntrack;
-  /** inet_peer rate limiting of ICMP errors, per destination host: tokens in ns, last update */
-  icmpPeers: Record<number, { tokens: number; last: number }>;
+  /** inet_peers: per remote host, the one rate state that ICMP errors (icmpv4_xrlim_allow),
+   *  ip_error and redirects (ip_rt_send_redirect) share; times and tokens in jiffies */
+  icmpPeers: Record<number, InetPeer>;
   /** proxy entries (pneigh, `ip neigh add proxy A dev D`), same keys */
   pneigh: Record<string, { ip: number; dev: number }>;
   /** processes keeping it alive besides a /run/netns mount */
   procRefs: number;
   ipId: number;
+  /** the SNMP MIB counters (net->mib), keyed "MIB:Field": see protocols/ipv4/snmp.ts */
   snmp: Record<string, number>;
   /** the namespace is being torn down (its devices are gone) */
   dead: boolean;

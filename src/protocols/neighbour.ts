@@ -141,19 +141,32 @@ function armTimer(k: Kctx, nsId: number, n: Draft<Neighbour>, devId: number, del
   k.m.schedule(delay, (k2) => neighTimerHandler(k2, nsId, key, gen, devId, hint));
 }
 
-/** neigh_resolve_output: send `frame` (an Ethernet frame whose MACs are still blank) to next hop `ip`. */
-export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number, frame: Uint8Array): void {
+/** __neigh_lookup(creat): the entry, made by arp_constructor if missing — a device without ARP
+ *  gets a NOARP entry holding its own address. */
+export function neighLookupCreate(k: Kctx, nsId: number, d: Draft<Device>, ip: number): Draft<Neighbour> {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
-  let n = ns.neigh[key];
-  if (!n) {
-    // arp_constructor: a device without ARP gets a NOARP entry holding its own address
-    n = d.noarp
-      ? { ip, dev: d.ifindex, state: 'NOARP', lladdr: d.mac, probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 }
-      : { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
-    ns.neigh[key] = n;
-    n = ns.neigh[key]!;
-  }
+  ns.neigh[key] ??= d.noarp
+    ? { ip, dev: d.ifindex, state: 'NOARP', lladdr: d.mac, probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 }
+    : { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
+  return ns.neigh[key]!;
+}
+
+/** __neigh_event_send for an entry that is NONE or FAILED: start resolving (INCOMPLETE, the
+ *  retransmit timer, the first solicitation — its source taken from `frame` when there is one). */
+export function neighStartResolve(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, frame?: Uint8Array): void {
+  n.state = 'INCOMPLETE';
+  n.probes = parm(d, 'ucast_solicit');
+  n.updated = k.m.now;
+  armTimer(k, nsId, n, d.id, Math.max(parm(d, 'retrans_time_ms') * NS_PER_MS, 10 * NS_PER_MS));
+  n.probes++;
+  arpSolicit(k, nsId, d, n, frame);
+}
+
+/** neigh_resolve_output: send `frame` (an Ethernet frame whose MACs are still blank) to next hop `ip`. */
+export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number, frame: Uint8Array): void {
+  const key = neighKey(d.ifindex, ip);
+  const n = neighLookupCreate(k, nsId, d, ip);
   n.used = k.m.now;
   switch (n.state) {
     case 'PERMANENT':
@@ -174,17 +187,11 @@ export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
       while (bytes > parm(d, 'unres_qlen_bytes') && q.length > 0) bytes -= q.shift()!.length;
       return;
     }
-    default: {
-      // NONE or FAILED: start resolving (__neigh_event_send)
-      n.state = 'INCOMPLETE';
-      n.probes = parm(d, 'ucast_solicit');
-      n.updated = k.m.now;
+    default:
+      // NONE or FAILED: the frame waits for the answer
       neighQueue(k, nsId, key).push(frame);
-      armTimer(k, nsId, n, d.id, Math.max(parm(d, 'retrans_time_ms') * NS_PER_MS, 10 * NS_PER_MS));
-      n.probes++;
-      arpSolicit(k, nsId, d, n, frame);
+      neighStartResolve(k, nsId, d, n, frame);
       return;
-    }
   }
   fillEthHeader(frame, n.lladdr!, d.mac);
   devQueueXmit(k, nsId, d, frame);

@@ -1,6 +1,7 @@
 // The filesystem a script sees: an in-memory tree (/tmp, /root, /etc, /dev, ...) plus virtual
 // directories computed for the process that looks at them (its network namespace, pid, uid):
 //   /proc/sys/net/**          sysctls of the reader's namespace (KernelFiles.sysctl*)
+//   /proc/net -> self/net     /proc/PID/net: the files of that process's namespace (snmp, …)
 //   /sys/class/net/DEV/ATTR   devices of the reader's namespace (KernelFiles.sysfs*)
 //   /run/netns/NAME           (= /var/run/netns, /var/run is a symlink to /run) named namespaces
 //   /proc/PID/ns/*            namespace links ("net:[inode]"); /proc/self -> the reader's pid
@@ -496,9 +497,10 @@ export class Vfs {
 
   private procDir(caller: Process): FsNode {
     return this.vdir(
-      () => [...[...this.m.procs.keys()].sort((a, b) => a - b).map(String), 'self', 'sys'],
+      () => [...[...this.m.procs.keys()].sort((a, b) => a - b).map(String), 'net', 'self', 'sys'],
       (name) => {
         if (name === 'self') return this.vlink(String(caller.pid));
+        if (name === 'net') return this.vlink('self/net');
         if (name === 'sys') return this.vdir(() => ['net'], (n) => (n === 'net' ? this.sysctlDir(caller, '') : undefined));
         if (/^\d+$/.test(name)) {
           const p = this.m.procs.get(Number(name));
@@ -517,7 +519,7 @@ export class Vfs {
   cmdline: ((p: Process) => string[] | undefined) | undefined;
 
   private procPidDir(p: Process): FsNode {
-    const entries = ['cmdline', 'comm', 'ns', 'status'];
+    const entries = ['cmdline', 'comm', 'net', 'ns', 'status'];
     return this.vdir(
       () => entries,
       (name) => {
@@ -526,6 +528,12 @@ export class Vfs {
             return this.vfile(() => `${p.comm.slice(0, 15)}\n`);
           case 'cmdline':
             return this.vfile(() => (this.cmdline?.(p) ?? [p.comm]).map((a) => `${a}\0`).join(''));
+          case 'net':
+            return this.vdir(
+              () => this.files.procNetList(),
+              (n) => (this.files.procNetList().includes(n) ? this.vfile(() => this.files.procNetRead(p.netns, n) ?? '') : undefined),
+              0o555,
+            );
           case 'status':
             return this.vfile(
               () =>

@@ -13,7 +13,11 @@ import { bridge } from './bridge.ts';
 import { ovsdbServer, ovsdbTool, ovsVswitchd } from './ovs/daemons.ts';
 import { ovsAppctl, ovsVsctl } from './ovs/vsctl.ts';
 import { iptables } from './iptables/iptables.ts';
+import { iptablesSave } from './iptables/xtables_save.ts';
+import { iptablesRestore } from './iptables/xtables_restore.ts';
+import { dmesg } from './dmesg.ts';
 import { conntrack } from './conntrack.ts';
+import { nstat } from './nstat.ts';
 
 export const programs: Record<string, Command> = {
   ip,
@@ -32,5 +36,9 @@ export const programs: Record<string, Command> = {
   'ovs-vsctl': ovsVsctl,
   'ovs-appctl': ovsAppctl,
   iptables,
+  'iptables-save': iptablesSave,
+  'iptables-restore': iptablesRestore,
+  dmesg,
   conntrack,
+  nstat,
 };

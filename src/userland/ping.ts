@@ -3,7 +3,7 @@
 // linger time for what is outstanding; -w is an overall deadline.
 import type { Command, CommandContext } from './command.ts';
 import { NS_PER_MS, NS_PER_SEC, SIG } from '../kernel/machine.ts';
-import { KernelError, strError } from '../kernel/errors.ts';
+import { Errno, KernelError, strError } from '../kernel/errors.ts';
 import { devByName } from '../kernel/dev.ts';
 import { ipv4FromTextAton, ipv4ToText, ipv6FromText, ipv6ToText } from '../protocols/wire/addr.ts';
 import { LOOPBACK_LATENCY_NS, loopbackCount } from '../devices/loopback.ts';
@@ -11,7 +11,8 @@ import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
 import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
 import { ipRouteOutput, isLocalAddr } from '../protocols/ipv4/route.ts';
-import { allocIpFrame, fillIpHeader, ipLocalOut, nextIpId } from '../protocols/ipv4/ip_output.ts';
+import { allocIpFrame, fillIpHeader, ipPushPendingFrames, nextIpId } from '../protocols/ipv4/ip_output.ts';
+import { ipIncStats } from '../protocols/ipv4/snmp.ts';
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 
 interface Opts {
@@ -270,9 +271,11 @@ export const ping: Command = async (ctx) => {
   }
   let route;
   try {
-    route = ipRouteOutput(ns, dst, { oif, saddr });
+    route = ipRouteOutput(ns, dst, { oif, saddr, now: m.now });
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
+    // ip4_datagram_connect (of the probe socket) counts a destination without a route
+    if (e.errno === Errno.ENETUNREACH) m.mutate((k) => ipIncStats(k.w.netns[ctx.proc.netns]!, 'OutNoRoutes'));
     if (e.errno === 13) {
       ctx.stderr.write('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n');
       return 2;
@@ -332,11 +335,11 @@ export const ping: Command = async (ctx) => {
     try {
       m.mutate((k) => {
         const kns = k.w.netns[ctx.proc.netns]!;
-        const rt = ipRouteOutput(kns, target, { oif, saddr });
+        const rt = ipRouteOutput(kns, target, { oif, saddr, now: k.m.now });
         const frame = allocIpFrame(8 + o.size);
         icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data }, frame, ETH_HLEN + IPV4_HLEN);
         fillIpHeader(k, ctx.proc.netns, frame, { src, dst: target, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, ctx.proc.netns) });
-        ipLocalOut(k, ctx.proc.netns, rt, frame);
+        ipPushPendingFrames(k, ctx.proc.netns, rt, frame);
       });
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
@@ -386,7 +389,9 @@ export const ping: Command = async (ctx) => {
         text = `${code === 1 ? 'Redirect Host' : 'Redirect Network'}(New nexthop: ${gw})`;
       }
       if (type !== ICMP_REDIRECT) errors++;
-      if (!o.quiet) ctx.stdout.write(`From ${ipv4ToText(ipv4Src(pkt, 0))} icmp_seq=${seq}${type === ICMP_REDIRECT ? ':' : ''} ${text}\n`);
+      // errors come through the socket's error queue ("From A icmp_seq=N"); a redirect is no
+      // error there and is read as a packet (ping4_parse_reply: "From A: icmp_seq=N")
+      if (!o.quiet) ctx.stdout.write(`From ${ipv4ToText(ipv4Src(pkt, 0))}${type === ICMP_REDIRECT ? ':' : ''} icmp_seq=${seq} ${text}\n`);
     }
   };
 

@@ -1,11 +1,13 @@
 // net/ipv4/ip_input.c + ip_forward.c: ip_rcv (sanity checks), the input route, local delivery
-// (ip_local_deliver → icmp_rcv / raw) or forwarding (TTL, then out via the next hop).
+// (ip_local_deliver → raw sockets and icmp_rcv), forwarding (TTL, a redirect when the sender
+// could have gone straight to the next hop, then out via it) or ip_error (no route); with the
+// SNMP counters each step keeps.
 import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
-import type { Device } from '../../kernel/types.ts';
+import type { Device, Netns } from '../../kernel/types.ts';
 import { ETH_HLEN } from '../wire/ethernet.ts';
-import { ipv4ChecksumValid, ipv4DecTtl, ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src, ipv4TotalLength, ipv4Ttl, ipv4Version, IPPROTO_ICMP } from '../wire/ipv4.ts';
-import { ICMP_DEST_UNREACH, ICMP_EXC_TTL, ICMP_TIME_EXCEEDED } from '../wire/icmp.ts';
+import { ipv4ChecksumValid, ipv4DecTtl, ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src, ipv4TotalLength, ipv4Ttl, ipv4Version, IPPROTO_ICMP, IPV4_HLEN } from '../wire/ipv4.ts';
+import { ICMP_DEST_UNREACH, ICMP_EXC_TTL, ICMP_NET_UNREACH, ICMP_TIME_EXCEEDED } from '../wire/icmp.ts';
 import type { PktType } from '../../devices/rx.ts';
 import { ipRouteInput } from './route.ts';
 import { icmpRcv, icmpSend } from './icmp.ts';
@@ -13,27 +15,64 @@ import { rawV4Input } from './raw.ts';
 import { ipOutput } from './ip_output.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 import { nfCtMove } from '../netfilter/nf_conntrack_core.ts';
+import { ipIncStats, ipUpdPoStats, netIncStats, type IpStat } from './snmp.ts';
+import { HZ, inetGetpeer, jiffies } from './inetpeer.ts';
+import { ipRtSendRedirect, mkrouteInputDoRedirect } from './redirect.ts';
+
+/** IPSTATS_MIB_NOECTPKTS + the ECN field */
+const ECN_STATS: readonly IpStat[] = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'];
+/** ip_rt_error_cost, ip_rt_error_burst: ip_error answers a sender once a second, 5 in a row */
+const IP_RT_ERROR_COST = HZ;
+const IP_RT_ERROR_BURST = 5 * HZ;
+
+/** ip_rcv_core's checks: an IPv4 header (counted by ECN codepoint) with a good checksum, and the
+ *  length it claims present in the frame. */
+function ipRcvCore(ns: Draft<Netns>, frame: Uint8Array, ip: number): boolean {
+  const len = frame.length - ip;
+  if (len < IPV4_HLEN || ipv4Version(frame, ip) !== 4) return ipHdrError(ns);
+  const hl = ipv4HeaderLen(frame, ip);
+  if (hl < IPV4_HLEN) return ipHdrError(ns);
+  ipIncStats(ns, ECN_STATS[frame[ip + 1]! & 3]!);
+  if (len < hl) return ipHdrError(ns);
+  if (!ipv4ChecksumValid(frame, ip)) {
+    ipIncStats(ns, 'InCsumErrors');
+    return ipHdrError(ns);
+  }
+  const total = ipv4TotalLength(frame, ip);
+  if (len < total) {
+    ipIncStats(ns, 'InTruncatedPkts');
+    return false;
+  }
+  return total >= hl || ipHdrError(ns);
+}
+
+function ipHdrError(ns: Draft<Netns>): false {
+  ipIncStats(ns, 'InHdrErrors');
+  return false;
+}
 
 /** ip_rcv */
 export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Array, pt: PktType): void {
   if (pt === 'otherhost') return;
   const ip = ETH_HLEN;
-  if (rxFrame.length < ip + 20 || ipv4Version(rxFrame, ip) !== 4) return;
-  const hl = ipv4HeaderLen(rxFrame, ip);
-  const total = ipv4TotalLength(rxFrame, ip);
-  if (hl < 20 || total < hl || rxFrame.length < ip + total || !ipv4ChecksumValid(rxFrame, ip)) return;
+  const ns = k.w.netns[nsId]!;
+  ipUpdPoStats(ns, 'In', rxFrame.length - ip);
+  if (!ipRcvCore(ns, rxFrame, ip)) return;
   // PREROUTING: conntrack, and DNAT before the route is chosen
   const frame = nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
   if (!frame) return;
-  const ns = k.w.netns[nsId]!;
-  const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d);
+  const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
   switch (v.kind) {
     case 'drop':
+      // ip_error on a device that does not forward: EHOSTUNREACH, counted only
+      if (v.reason === 'noforward') ipIncStats(ns, 'InAddrErrors');
+      else if (v.reason === 'rpfilter') netIncStats(ns, 'IPReversePathFilter');
       return;
     case 'unreachable':
-      icmpSend(k, nsId, frame, ip, ICMP_DEST_UNREACH, v.code);
+      ipError(k, nsId, frame, ip, v.code);
       return;
     case 'local': {
+      if (v.brd) ipUpdPoStats(ns, 'InBcast', ipv4TotalLength(frame, ip));
       const f = nfHookIpv4(k, nsId, 'INPUT', frame, ip, d);
       if (f) ipLocalDeliver(k, nsId, d, f, ip, v.brd);
       return;
@@ -41,12 +80,16 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Arr
     case 'forward': {
       // ip_forward: TTL expiry answers with time exceeded; otherwise decrement and send on
       if (ipv4Ttl(frame, ip) <= 1) {
+        ipIncStats(ns, 'InHdrErrors');
         icmpSend(k, nsId, frame, ip, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL);
         return;
       }
+      ipIncStats(ns, 'ForwDatagrams');
       const out = frame.slice();
       nfCtMove(k, frame, out);
       ipv4DecTtl(out, ip);
+      // the sender could reach the next hop itself: tell it so, and forward all the same
+      if (mkrouteInputDoRedirect(ns, d, ipv4Src(frame, ip), v.route)) ipRtSendRedirect(k, nsId, out, ip, v.route);
       if (!nfHookIpv4(k, nsId, 'FORWARD', out, ip, d, k.w.netns[nsId]!.devs[v.route.dev])) return;
       ipOutput(k, nsId, v.route, out);
       return;
@@ -54,9 +97,26 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Arr
   }
 }
 
-/** ip_local_deliver_finish */
+/** ip_error on a forwarding device: the sender hears of it (net unreachable is counted) at most
+ *  once a second, 5 in a row — a budget kept in the inet_peer that icmp_send's limit draws on too. */
+function ipError(k: Kctx, nsId: number, frame: Uint8Array, ip: number, code: number): void {
+  const ns = k.w.netns[nsId]!;
+  if (code === ICMP_NET_UNREACH) ipIncStats(ns, 'InNoRoutes');
+  const peer = inetGetpeer(k, nsId, ipv4Src(frame, ip));
+  const now = jiffies(k);
+  const tokens = Math.min(peer.rateTokens + (now - peer.rateLast), IP_RT_ERROR_BURST);
+  peer.rateLast = now;
+  const send = tokens >= IP_RT_ERROR_COST;
+  peer.rateTokens = send ? tokens - IP_RT_ERROR_COST : tokens;
+  if (send) icmpSend(k, nsId, frame, ip, ICMP_DEST_UNREACH, code);
+}
+
+/** ip_local_deliver_finish → ip_protocol_deliver_rcu: raw sockets get their copy, then the
+ *  protocol's handler; a protocol nsemu has none for counts as delivered when a raw socket took it. */
 function ipLocalDeliver(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, ip: number, brd: boolean): void {
   const proto = ipv4Proto(frame, ip);
+  const raw = rawV4Input(k, nsId, frame.subarray(ip, ip + ipv4TotalLength(frame, ip)), proto);
   if (proto === IPPROTO_ICMP) icmpRcv(k, nsId, d, frame, ip, brd);
-  else rawV4Input(k, nsId, frame.subarray(ip, ip + ipv4TotalLength(frame, ip)), proto);
+  else if (!raw) return;
+  ipIncStats(k.w.netns[nsId]!, 'InDelivers');
 }

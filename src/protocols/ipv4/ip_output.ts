@@ -4,10 +4,11 @@ import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
-import { ipv4Dst, ipv4Emit, IPV4_HLEN } from '../wire/ipv4.ts';
+import { ipv4Dst, ipv4Emit, ipv4Proto, ipv4TotalLength, IPV4_HLEN, IPPROTO_ICMP } from '../wire/ipv4.ts';
 import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour.ts';
 import { ipRouteOutput, type OutRoute } from './route.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
+import { icmpOutCount, ipIncStats, ipUpdPoStats } from './snmp.ts';
 
 /** A frame with room for the Ethernet header, the IPv4 header and `payloadLen` bytes. */
 export function allocIpFrame(payloadLen: number): Uint8Array {
@@ -57,11 +58,23 @@ export function fillIpHeader(k: Kctx, nsId: number, frame: Uint8Array, o: IpHead
   );
 }
 
+/** ip_push_pending_frames: a socket's datagram is made (__ip_make_skb counts the ICMP message
+ *  in it) and sent (ip_send_skb). */
+export function ipPushPendingFrames(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+  if (ipv4Proto(frame, ETH_HLEN) === IPPROTO_ICMP) icmpOutCount(k.w.netns[nsId]!, frame[ETH_HLEN + IPV4_HLEN]!);
+  ipLocalOut(k, nsId, rt, frame);
+}
+
 /** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. */
 export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+  ipIncStats(k.w.netns[nsId]!, 'OutRequests');
   const dst = ipv4Dst(frame, ETH_HLEN);
   const f = nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev]);
-  if (!f) return;
+  if (!f) {
+    // the hook's verdict is ip_send_skb's error
+    ipIncStats(k.w.netns[nsId]!, 'OutDiscards');
+    return;
+  }
   let route = rt;
   if (ipv4Dst(f, ETH_HLEN) !== dst) {
     // ip_route_me_harder: DNAT in OUTPUT changed the destination; route it again
@@ -82,6 +95,10 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
   // ip_output's POSTROUTING: SNAT/MASQUERADE, then conntrack confirms the flow
   const frame = nfHookIpv4(k, nsId, 'POSTROUTING', skb, ETH_HLEN, undefined, d, rt.nexthop);
   if (!frame) return;
+  const len = ipv4TotalLength(frame, ETH_HLEN);
+  if (rt.type === 'multicast') ipUpdPoStats(ns, 'OutMcast', len);
+  else if (rt.type === 'broadcast') ipUpdPoStats(ns, 'OutBcast', len);
+  ipUpdPoStats(ns, 'Out', len);
   if (d.kind === 'loopback') {
     // __ipv4_neigh_lookup_noref keys loopback neighbours by 0.0.0.0: one NOARP entry appears
     const key = neighKey(d.ifindex, 0);

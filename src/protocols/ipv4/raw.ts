@@ -51,13 +51,22 @@ function sockets(m: Machine): Set<RawSocket> {
   return s;
 }
 
-/** raw_v4_input */
-export function rawV4Input(k: Kctx, nsId: number, packet: Uint8Array, protocol: number): void {
+/** raw_v4_input: true if some socket took a copy. */
+export function rawV4Input(k: Kctx, nsId: number, packet: Uint8Array, protocol: number): boolean {
   const s = k.m.side.get('raw') as Set<RawSocket> | undefined;
-  if (!s) return;
-  for (const sock of s) {
+  let delivered = false;
+  for (const sock of s ?? []) {
     if (sock.ns !== nsId || sock.protocol !== protocol || sock.closed) continue;
     sock.queue.push({ t: k.m.now, data: packet.slice() });
     sock.wait.wakeAll(k.m);
+    delivered = true;
   }
+  return delivered;
+}
+
+/** raw_icmp_error's raw_v4_match: the sockets that hear of an ICMP error about a packet of
+ *  `protocol` that arrived on device `dif` (their raw_err acts on it). */
+export function rawIcmpError(k: Kctx, nsId: number, protocol: number, dif: number): RawSocket[] {
+  const s = k.m.side.get('raw') as Set<RawSocket> | undefined;
+  return [...(s ?? [])].filter((sock) => sock.ns === nsId && sock.protocol === protocol && !sock.closed && (sock.bindDev === 0 || sock.bindDev === dif));
 }

@@ -2,7 +2,7 @@
 // input routes for received ones (ip_route_input_slow, fib_validate_source).
 import type { Draft } from 'immer';
 import { kerr } from '../../kernel/errors.ts';
-import type { Device, Netns, RouteType } from '../../kernel/types.ts';
+import type { Device, Fnhe, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { ipv4IsLbcast, ipv4IsLoopback, ipv4IsMulticast, ipv4IsZeronet } from '../wire/addr.ts';
 import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
@@ -19,6 +19,14 @@ export interface OutRoute {
   nexthop: number;
   src: number;
   gateway?: number;
+  /** the redirect exception that gave the gateway (RTCF_REDIRECTED) */
+  fnhe?: Fnhe;
+}
+
+/** find_exception: the nexthop's exception for `daddr`, unless it expired before `now`. */
+export function findException(r: Route, daddr: number, now?: number): Fnhe | undefined {
+  const e = r.fnhe?.[daddr >>> 0];
+  return e && (now === undefined || now <= e.expires) ? e : undefined;
 }
 
 /** __ip_dev_find: is `a` ours — an address of a device, or covered by a local route (127/8)? */
@@ -33,7 +41,7 @@ function loDev(ns: AnyNs): number {
 }
 
 /** ip_route_output_key_hash_rcu. Throws the errno connect()/sendmsg() would return. */
-export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; saddr?: number } = {}): OutRoute {
+export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; saddr?: number; now?: number } = {}): OutRoute {
   const oifDev = opts.oif !== undefined ? ns.devs[opts.oif] : undefined;
   if (opts.oif !== undefined && !oifDev) throw kerr('ENODEV');
   if (opts.saddr) {
@@ -88,6 +96,9 @@ export function ipRouteOutput(ns: AnyNs, dst: number, opts: { oif?: number; sadd
       // fib_result_prefsrc: the route's src, else the nexthop's saddr — inet_select_addr with the
       // gateway (0 for a device route: the device's first primary) and the nexthop's scope
       const src = opts.saddr || r.prefsrc || inetSelectAddr(ns, dev, gateway ?? 0, gateway ? RT_SCOPE.link : RT_SCOPE.host);
+      // rt_bind_exception: a redirect the nexthop accepted for this destination sets the gateway
+      const fnhe = findException(r, dst, opts.now);
+      if (fnhe) return { type: res.type, dev: dev.ifindex, nexthop: fnhe.gw, src, gateway: fnhe.gw, fnhe };
       return { type: res.type, dev: dev.ifindex, nexthop, src, gateway };
     }
   }
@@ -100,26 +111,26 @@ export type InputVerdict =
   | { kind: 'unreachable'; code: number };
 
 /** fib_validate_source: a packet from one of our own addresses is martian unless accept_local;
- *  rp_filter checks that the reverse route uses the input device. */
-function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): boolean {
-  if (src === 0) return true;
+ *  rp_filter checks that the reverse route uses the input device. Returns why it fails. */
+function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): 'martian' | 'rpfilter' | undefined {
+  if (src === 0) return undefined;
   const rev = fibLookup(ns, src);
-  if (rev?.type === 'local' && !confAny(ns, indev, 'accept_local')) return false;
+  if (rev?.type === 'local' && !confAny(ns, indev, 'accept_local')) return 'martian';
   const rp = confMax(ns, indev, 'rp_filter');
-  if (rp === 0) return true;
+  if (rp === 0) return undefined;
   // __fib_validate_source: fib_lookup fails for no route and for the error types (blackhole,
   // unreachable, prohibit, throw) → last_resort, which drops under rp_filter; any other type but
   // unicast (or local with accept_local) is EINVAL. A route out of the input device passes; else
   // strict drops, and so does an input device without addresses; loose accepts.
-  if (!rev || rev.type === 'blackhole' || rev.type === 'unreachable' || rev.type === 'prohibit' || rev.type === 'throw') return false;
-  if (rev.type !== 'unicast' && rev.type !== 'local') return false;
-  if (rev.route.dev === indev.ifindex) return true;
-  if (indev.addrs.length === 0) return false;
-  return rp === 2;
+  if (!rev || rev.type === 'blackhole' || rev.type === 'unreachable' || rev.type === 'prohibit' || rev.type === 'throw') return 'rpfilter';
+  if (rev.type !== 'unicast' && rev.type !== 'local') return 'martian';
+  if (rev.route.dev === indev.ifindex) return undefined;
+  if (indev.addrs.length === 0) return 'rpfilter';
+  return rp === 2 ? undefined : 'rpfilter';
 }
 
 /** ip_route_input_slow */
-export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device | Draft<Device>): InputVerdict {
+export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device | Draft<Device>, now?: number): InputVerdict {
   if (ipv4IsMulticast(src) || ipv4IsLbcast(src) || (ipv4IsLoopback(src) && indev.kind !== 'loopback' && !confAny(ns, indev, 'route_localnet'))) {
     return { kind: 'drop', reason: 'martian' };
   }
@@ -138,15 +149,17 @@ export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device 
     return errCode < 0 ? { kind: 'drop', reason: 'noroute' } : { kind: 'unreachable', code: errCode };
   }
   if (res!.type === 'local' || res!.type === 'broadcast') {
-    if (indev.kind !== 'loopback' && !validateSource(ns, src, indev)) return { kind: 'drop', reason: 'martian' };
+    const bad = indev.kind === 'loopback' ? undefined : validateSource(ns, src, indev);
+    if (bad) return { kind: 'drop', reason: bad };
     return { kind: 'local', brd: res!.type === 'broadcast' };
   }
   if (!devInt(indev, 'ipv4/forwarding')) return { kind: 'drop', reason: 'noforward' };
   // anycast, multicast: martian_destination
   if (res!.type !== 'unicast') return { kind: 'drop', reason: 'martian' };
-  if (!validateSource(ns, src, indev)) return { kind: 'drop', reason: 'rpfilter' };
+  const bad = validateSource(ns, src, indev);
+  if (bad) return { kind: 'drop', reason: bad };
   try {
-    return { kind: 'forward', route: ipRouteOutput(ns, dst) };
+    return { kind: 'forward', route: ipRouteOutput(ns, dst, { now }) };
   } catch {
     return { kind: 'unreachable', code: 1 };
   }

@@ -5,19 +5,38 @@
 import type { Draft } from 'immer';
 import type { NfMatch, NfRule, NfTable, NfTargetInfo } from '../../kernel/types.ts';
 import { inPrefix } from '../wire/addr.ts';
-import { ipv4Dst, ipv4Proto, ipv4Src, ipv4TotalLength } from '../wire/ipv4.ts';
+import { ICMP_HLEN } from '../wire/icmp.ts';
+import { ipv4Dst, ipv4FragOffset, ipv4HeaderLen, ipv4Proto, ipv4Src, ipv4TotalLength } from '../wire/ipv4.ts';
 import type { XtPkt, XtVerdict } from './x_tables.ts';
 import { stateMt } from './xt_conntrack.ts';
 import { rejectTg } from './ipt_REJECT.ts';
 import { masqueradeTg, natTg } from './xt_nat.ts';
+import { tcpMt, udpMt } from './xt_tcpudp.ts';
+import { physdevMt } from './xt_physdev.ts';
+import { logTg } from './xt_LOG.ts';
 
 type Matches = { [N in NfMatch['name']]: (p: XtPkt, m: Extract<NfMatch, { name: N }>) => boolean };
 type Targets = { [N in NfTargetInfo['name']]: (p: XtPkt, info: Extract<NfTargetInfo, { name: N }>) => XtVerdict };
 
+/** icmp_match: the type (0xFF: any) and a code range; non-first fragments never match, a
+ *  header too short to read drops the packet. */
+function icmpMatch(p: XtPkt, m: Extract<NfMatch, { name: 'icmp' }>): boolean {
+  const { frame, ip } = p;
+  if (ipv4FragOffset(frame, ip) !== 0) return false;
+  const th = ip + ipv4HeaderLen(frame, ip);
+  if (th + ICMP_HLEN > Math.min(frame.length, ip + ipv4TotalLength(frame, ip))) {
+    p.hotdrop = true;
+    return false;
+  }
+  const type = frame[th]!;
+  const code = frame[th + 1]!;
+  return (m.type === 0xff || (type === m.type && code >= m.code[0] && code <= m.code[1])) !== m.inv;
+}
+
 /** The match extensions by name (xt_register_match). */
-const MATCHES: Matches = { state: stateMt, conntrack: stateMt };
+const MATCHES: Matches = { state: stateMt, conntrack: stateMt, tcp: tcpMt, udp: udpMt, icmp: icmpMatch, physdev: physdevMt };
 /** The target extensions by name (xt_register_target). */
-const TARGETS: Targets = { REJECT: rejectTg, SNAT: natTg, DNAT: natTg, MASQUERADE: masqueradeTg };
+const TARGETS: Targets = { REJECT: rejectTg, SNAT: natTg, DNAT: natTg, MASQUERADE: masqueradeTg, LOG: logTg };
 
 /** iptables' interface match: exact, or a prefix when the rule's name ends in '+'. */
 function ifaceMatch(rule: string, name: string | undefined): boolean {
@@ -53,7 +72,10 @@ export function iptDoTable(p: XtPkt, t: Draft<NfTable>): 'ACCEPT' | 'DROP' {
     let jumped = false;
     for (; i < rules.length; i++) {
       const r = rules[i]!;
-      if (!ruleMatches(r, p)) continue;
+      if (!ruleMatches(r, p)) {
+        if (p.hotdrop) return 'DROP';
+        continue;
+      }
       r.pkts++;
       r.bytes += len;
       if (r.target === 'ACCEPT' || r.target === 'DROP') return r.target;

@@ -8,7 +8,7 @@ import type { Device } from '../../kernel/types.ts';
 import { iptDoTable } from './ip_tables.ts';
 import { IP_CT_NEW, IP_CT_RELATED, IP_CT_RELATED_REPLY, nfConntrackConfirm, nfConntrackIn, nfCtGet } from './nf_conntrack_core.ts';
 import { natInitialized, nfNatPacket, nfNatSetupInfo, type NatManip } from './nf_nat_core.ts';
-import type { NfHook, XtPkt } from './x_tables.ts';
+import { nfBridgeMove, nfBridgeUpPort, type NfBridgePhys, type NfHook, type XtPkt } from './x_tables.ts';
 
 export type { NfHook } from './x_tables.ts';
 
@@ -33,15 +33,17 @@ function table(p: XtPkt, name: string): boolean {
 }
 
 /** NF_HOOK(NFPROTO_IPV4, hook, …): the packet to go on with (NAT may have rewritten it, in a
- *  copy), or null when it was dropped (or stolen by REJECT). */
-export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Array, ip: number, indev?: Device | Draft<Device>, outdev?: Device | Draft<Device>, nexthop?: number): Uint8Array | null {
+ *  copy), or null when it was dropped (or stolen by REJECT). `phys`: the bridge ports of a frame
+ *  br_netfilter is bridging (a frame a bridge passed up to its stack has its in port recorded). */
+export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Array, ip: number, indev?: Device | Draft<Device>, outdev?: Device | Draft<Device>, nexthop?: number, phys?: NfBridgePhys): Uint8Array | null {
   const ns = k.w.netns[nsId];
   if (!ns) return frame;
   const nf = ns.nf;
   const ct = ns.ct.users > 0;
   if (!ct && !nf.filter && !nf.mangle && !nf.raw) return frame;
-  const p: XtPkt = { k, nsId, hook, frame, ip, indev, outdev, nexthop };
+  const p: XtPkt = { k, nsId, hook, frame, ip, indev, outdev, nexthop, ...(phys ?? { physin: nfBridgeUpPort(k, nsId, frame, indev) }) };
   const step = (f: Uint8Array | null): boolean => {
+    if (f && f !== p.frame) nfBridgeMove(k, p.frame, f);
     if (f) p.frame = f;
     return f !== null;
   };

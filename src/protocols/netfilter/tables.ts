@@ -15,16 +15,17 @@ export function emptyChain(policy?: 'ACCEPT' | 'DROP'): NfChain {
   return policy ? { policy, pkts: 0, bytes: 0, rules: [] } : { pkts: 0, bytes: 0, rules: [] };
 }
 
-/** The table, created with its built-in chains (policy ACCEPT) on first use. */
+/** A table as it starts: its built-in chains with policy ACCEPT. */
+export function builtinTable(name: string): NfTable {
+  const fresh: NfTable = {};
+  for (const c of BUILTIN_CHAINS[name] ?? []) fresh[c] = emptyChain('ACCEPT');
+  return fresh;
+}
+
+/** The table, created with its built-in chains on first use. */
 export function nfTableInit(ns: Draft<Netns>, name: string): Draft<NfTable> {
-  let t = ns.nf[name];
-  if (!t) {
-    const fresh: NfTable = {};
-    for (const c of BUILTIN_CHAINS[name] ?? []) fresh[c] = emptyChain('ACCEPT');
-    ns.nf[name] = fresh;
-    t = ns.nf[name]!;
-  }
-  return t;
+  if (!ns.nf[name]) ns.nf[name] = builtinTable(name);
+  return ns.nf[name]!;
 }
 
 /** Does the rule need conntrack (a NAT target, a state match: their checkentry calls

@@ -9,10 +9,16 @@ import { checksumVerifies, internetChecksum } from './checksum.ts';
 export const ICMP_HLEN = 8;
 export const ICMP_ECHOREPLY = 0;
 export const ICMP_DEST_UNREACH = 3;
+export const ICMP_SOURCE_QUENCH = 4;
 export const ICMP_REDIRECT = 5;
 export const ICMP_ECHO = 8;
 export const ICMP_TIME_EXCEEDED = 11;
 export const ICMP_PARAMETERPROB = 12;
+export const ICMP_TIMESTAMP = 13;
+export const ICMP_ADDRESS = 17;
+export const ICMP_ADDRESSREPLY = 18;
+/** the highest type the kernel knows */
+export const NR_ICMP_TYPES = 18;
 // destination unreachable codes
 export const ICMP_NET_UNREACH = 0;
 export const ICMP_HOST_UNREACH = 1;

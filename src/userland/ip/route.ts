@@ -2,7 +2,7 @@
 // iproute_get, print_route) over the emulated fib (net/ipv4/fib_frontend.c inet_rtm_newroute /
 // inet_rtm_delroute / inet_dump_fib, fib_semantics.c fib_create_info, route.c inet_rtm_getroute).
 import type { Draft } from 'immer';
-import type { Kctx } from '../../kernel/machine.ts';
+import { NS_PER_SEC, type Kctx } from '../../kernel/machine.ts';
 import type { Inet6Addr, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
@@ -95,7 +95,9 @@ function isErrorType(t: number): boolean {
 const RTNH_F_ONLINK = 4;
 const RTNH_F_LINKDOWN = 16;
 const RTM_F_CLONED = 0x200;
-const RTCF = { LOCAL: 0x80000000, BROADCAST: 0x10000000, MULTICAST: 0x20000000 } as const;
+/** sysconf(_SC_CLK_TCK): the unit of times in rta_cacheinfo */
+const USER_HZ = 100;
+const RTCF = { LOCAL: 0x80000000, BROADCAST: 0x10000000, MULTICAST: 0x20000000, REDIRECTED: 0x00040000 } as const;
 
 /** One RTM_NEWROUTE message as print_route sees it. */
 interface RouteMsg {
@@ -117,6 +119,8 @@ interface RouteMsg {
   flags: number;
   uid?: number;
   pref?: string;
+  /** RTA_CACHEINFO's rta_expires (a cached route from a redirect), in clock ticks (USER_HZ) */
+  expires?: number;
   /** the route itself, for flushes */
   route?: Route;
   v6?: { dst: Uint8Array };
@@ -356,6 +360,7 @@ function printCacheFlags(ip: Ip, flags0: number): void {
   fl(0x00000200, 'reject');
   fl(RTCF.MULTICAST, 'mc');
   fl(RTCF.BROADCAST, 'brd');
+  fl(RTCF.REDIRECTED, 'redirected');
   if (p.isJson()) p.jw!.endArray();
 }
 
@@ -401,7 +406,11 @@ function printRoute(ip: Ip, f: RouteFilter, m: RouteMsg): void {
   if (m.flags & 0x20000000) p.string(PRINT_ANY, null, '%s ', 'rt_offload_failed');
   p.closeArray(PRINT_JSON, null);
   if (m.uid !== undefined) p.num(PRINT_ANY, 'uid', 'uid %u ', m.uid);
-  if (m.family === AF.INET && m.flags & RTM_F_CLONED) printCacheFlags(ip, m.flags);
+  if (m.family === AF.INET && m.flags & RTM_F_CLONED) {
+    printCacheFlags(ip, m.flags);
+    // print_rta_cacheinfo
+    if (m.expires) p.num(PRINT_ANY, 'expires', 'expires %dsec ', Math.floor(m.expires / USER_HZ));
+  }
   if (m.pref !== undefined) p.string(PRINT_ANY, 'pref', 'pref %s', m.pref);
   p.string(PRINT_FP, null, '\n', null);
   p.closeObject();
@@ -859,7 +868,7 @@ function iprouteGet(ip: Ip, argv: string[]): number {
   let m: RouteMsg;
   try {
     if (oif !== undefined && !ns.devs[oif]) throw kerr('ENODEV');
-    const res = ipRouteOutput(ns, daddr, { oif, saddr });
+    const res = ipRouteOutput(ns, daddr, { oif, saddr, now: ip.m.now });
     if (fibmatch) {
       const fr = fibLookup(ns, daddr, { oif });
       if (!fr) throw kerr('ENETUNREACH');
@@ -874,6 +883,7 @@ function iprouteGet(ip: Ip, argv: string[]): number {
     if (res.type === 'local') cflags |= RTCF.LOCAL;
     if (res.type === 'broadcast') cflags |= RTCF.BROADCAST | RTCF.LOCAL;
     if (res.type === 'multicast') cflags |= RTCF.MULTICAST;
+    if (res.fnhe) cflags |= RTCF.REDIRECTED;
     m = {
       family: AF.INET,
       type: RTN_OF[res.type] ?? RTN.UNICAST,
@@ -890,6 +900,8 @@ function iprouteGet(ip: Ip, argv: string[]): number {
       prefsrc: (saddr !== undefined && saddr === res.src) || res.src === 0 ? undefined : ipv4ToText(res.src),
       flags: cflags,
       uid: uid ?? ip.c.proc.uid,
+      // the time left (jiffies_delta_to_clock_t)
+      expires: res.fnhe ? Math.floor(((res.fnhe.expires - ip.m.now) * USER_HZ) / NS_PER_SEC) : undefined,
     };
     if (saddr !== undefined) {
       m.src = ipv4ToText(saddr);

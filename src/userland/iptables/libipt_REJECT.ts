@@ -6,6 +6,7 @@ import { Fail, paramProblem, type TargetExt } from './xtables.ts';
 type RejectInfo = Extract<NfTargetInfo, { name: 'REJECT' }>;
 
 export const libiptReject: TargetExt<RejectInfo> = {
+  table: 'filter',
   hooks: ['INPUT', 'FORWARD', 'OUTPUT'],
   options: { 'reject-with': true },
   init: () => ({ name: 'REJECT', rejectWith: 'icmp-port-unreachable' }),

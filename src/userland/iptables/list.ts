@@ -50,17 +50,22 @@ export function listChain(t: NfTable, name: string, o: ListOpts): string {
   if (o.verbose) out += o.exact ? '    pkts      bytes ' : ' pkts bytes ';
   out += `target     prot opt ${o.verbose ? 'in     out     ' : ''}source               destination         \n`;
   c.rules.forEach((r, i) => {
-    if (o.lineNumbers) out += `${String(i + 1).padEnd(4)} `;
-    if (o.verbose) out += num(r.pkts, o.exact) + num(r.bytes, o.exact);
-    out += `${r.target.padEnd(9)} ${r.inv.proto ? '!' : ' '}${(o.numeric ? String(r.proto) : (PROTO_NAMES[r.proto] ?? String(r.proto))).padEnd(4)} -- `;
-    if (o.verbose) {
-      const iface = (n: string, inv: boolean): string => `${inv ? '!' : ''}${n || (o.numeric ? '*' : 'any')}`;
-      out += ` ${iface(r.iif, r.inv.iif).padEnd(6)} ${iface(r.oif, r.inv.oif).padEnd(6)} `;
-    }
-    out += addrText(r.src, r.srcLen, o.numeric, r.inv.src) + addrText(r.dst, r.dstLen, o.numeric, r.inv.dst);
-    out += `${extText(r, o.numeric)}\n`;
+    out += listRule(r, i + 1, o);
   });
   return out;
+}
+
+/** One rule's line (rule number `n`). */
+export function listRule(r: NfRule, n: number, o: ListOpts): string {
+  let out = o.lineNumbers ? `${String(n).padEnd(4)} ` : '';
+  if (o.verbose) out += num(r.pkts, o.exact) + num(r.bytes, o.exact);
+  out += `${r.target.padEnd(9)} ${r.inv.proto ? '!' : ' '}${(o.numeric ? String(r.proto) : (PROTO_NAMES[r.proto] ?? String(r.proto))).padEnd(4)} -- `;
+  if (o.verbose) {
+    const iface = (name: string, inv: boolean): string => `${inv ? '!' : ''}${name || (o.numeric ? '*' : 'any')}`;
+    out += ` ${iface(r.iif, r.inv.iif).padEnd(6)} ${iface(r.oif, r.inv.oif).padEnd(6)} `;
+  }
+  out += addrText(r.src, r.srcLen, o.numeric, r.inv.src) + addrText(r.dst, r.dstLen, o.numeric, r.inv.dst);
+  return `${out}${extText(r, o.numeric)}\n`;
 }
 
 /** One rule as the command that would append it. */
@@ -77,9 +82,16 @@ export function ruleSpec(chain: string, r: NfRule): string {
   return p.join(' ');
 }
 
+/** The chains in listing order: the built-in ones, then user chains by name (the nft cache
+ *  keeps them sorted). */
+export function chainNames(t: NfTable): string[] {
+  const names = Object.keys(t);
+  return [...names.filter((n) => t[n]!.policy), ...names.filter((n) => !t[n]!.policy).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+}
+
 /** -S: policies, user chains, then every rule. */
 export function saveTable(t: NfTable, only?: string): string {
-  const names = Object.keys(t).filter((n) => only === undefined || n === only);
+  const names = chainNames(t).filter((n) => only === undefined || n === only);
   let out = '';
   for (const n of names) if (t[n]!.policy) out += `-P ${n} ${t[n]!.policy}\n`;
   for (const n of names) if (!t[n]!.policy) out += `-N ${n}\n`;
