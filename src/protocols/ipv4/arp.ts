@@ -73,8 +73,8 @@ export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arra
     return;
   }
   if (arp.op === ARPOP_REQUEST) {
+    // a request whose input route fails still refreshes an entry we have (below)
     const v = ipRouteInput(ns, tip, sip, d);
-    if (v.kind === 'drop') return;
     if (v.kind === 'local' && !v.brd) {
       const ignore = confMax(ns, d, 'arp_ignore');
       const onDev = d.addrs.some((a) => a.local === tip);
