@@ -313,6 +313,8 @@ export const ping: Command = async (ctx) => {
   let pipe = 0;
   let lastSend = start;
   const seen = new Set<number>();
+  /** probes whose sendmsg failed with EPERM (an OUTPUT hook dropped them) */
+  const eperm = new Set<number>();
 
   const send = (): void => {
     transmitted++;
@@ -329,23 +331,47 @@ export const ping: Command = async (ctx) => {
     for (let i = 16; i < o.size; i++) data[i] = i & 0xff;
     sentAt.set(seq, t);
     lastSend = t;
-    pipe = Math.max(pipe, transmitted - received - errors);
     // larger than an IPv4 datagram: sendmsg fails with EMSGSIZE, which ping does not report
     if (o.size + 28 > 65535) return;
     try {
+      let sent = true;
       m.mutate((k) => {
         const kns = k.w.netns[ctx.proc.netns]!;
         const rt = ipRouteOutput(kns, target, { oif, saddr, now: k.m.now });
         const frame = allocIpFrame(8 + o.size);
         icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data }, frame, ETH_HLEN + IPV4_HLEN);
         fillIpHeader(k, ctx.proc.netns, frame, { src, dst: target, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, ctx.proc.netns) });
-        ipPushPendingFrames(k, ctx.proc.netns, rt, frame);
+        sent = ipPushPendingFrames(k, ctx.proc.netns, rt, frame);
       });
+      // OUTPUT dropped it: sendmsg failed with EPERM. receive_error_msg then finds the ICMP
+      // error a REJECT sent back (in the kernel it is queued before sendmsg returns; here it
+      // comes round lo a moment later), reports it and only then the EPERM; after a plain DROP
+      // the queue is empty and ping says nothing.
+      if (!sent) eperm.add(seq);
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       ctx.stderr.write(`ping: sendmsg: ${strError(e.errno)}\n`);
       errors++;
     }
+  };
+
+  /** acknowledge(): how far behind the newest probe an answer comes is the pipe */
+  const acknowledge = (seq: number): void => {
+    const diff = (transmitted - seq) & 0xffff;
+    if (diff <= 0x7fff) pipe = Math.max(pipe, diff + 1);
+  };
+
+  /** The sequence of our echo request an ICMP error quotes, else undefined. */
+  const quotedSeq = (pkt: Uint8Array): number | undefined => {
+    const hl = ipv4HeaderLen(pkt, 0);
+    const type = pkt[hl];
+    if (type !== ICMP_DEST_UNREACH && type !== ICMP_TIME_EXCEEDED && type !== ICMP_REDIRECT) return undefined;
+    const inner = hl + 8;
+    if (pkt.length < inner + 28) return undefined;
+    const ihl = ipv4HeaderLen(pkt, inner);
+    if (pkt[inner + 9] !== IPPROTO_ICMP || pkt[inner + ihl] !== ICMP_ECHO) return undefined;
+    if (((pkt[inner + ihl + 4]! << 8) | pkt[inner + ihl + 5]!) !== ident) return undefined;
+    return (pkt[inner + ihl + 6]! << 8) | pkt[inner + ihl + 7]!;
   };
 
   const handle = (pkt: Uint8Array, t: number): void => {
@@ -358,6 +384,7 @@ export const ping: Command = async (ctx) => {
       const sent = sentAt.get(seq);
       if (sent === undefined) return;
       const rtt = t - sent;
+      acknowledge(seq);
       const dup = seen.has(seq);
       if (dup) dups++;
       else {
@@ -371,15 +398,9 @@ export const ping: Command = async (ctx) => {
       }
       return;
     }
-    if (type === ICMP_DEST_UNREACH || type === ICMP_TIME_EXCEEDED || type === ICMP_REDIRECT) {
-      // the error quotes our echo request: match its id
-      const inner = hl + 8;
-      if (pkt.length < inner + 28) return;
-      const ihl = ipv4HeaderLen(pkt, inner);
-      if (pkt[inner + 9] !== IPPROTO_ICMP || pkt[inner + ihl] !== ICMP_ECHO) return;
-      const id = (pkt[inner + ihl + 4]! << 8) | pkt[inner + ihl + 5]!;
-      if (id !== ident) return;
-      const seq = (pkt[inner + ihl + 6]! << 8) | pkt[inner + ihl + 7]!;
+    // an error quoting our echo request
+    const seq = quotedSeq(pkt);
+    if (seq !== undefined) {
       const code = pkt[hl + 1]!;
       let text: string;
       if (type === ICMP_DEST_UNREACH) text = UNREACH[code] ?? `Dest Unreachable, Bad Code: ${code}`;
@@ -388,10 +409,14 @@ export const ping: Command = async (ctx) => {
         const gw = ipv4ToText((pkt[hl + 4]! << 24) | (pkt[hl + 5]! << 16) | (pkt[hl + 6]! << 8) | pkt[hl + 7]!);
         text = `${code === 1 ? 'Redirect Host' : 'Redirect Network'}(New nexthop: ${gw})`;
       }
-      if (type !== ICMP_REDIRECT) errors++;
+      if (type !== ICMP_REDIRECT) {
+        errors++;
+        acknowledge(seq);
+      }
       // errors come through the socket's error queue ("From A icmp_seq=N"); a redirect is no
       // error there and is read as a packet (ping4_parse_reply: "From A: icmp_seq=N")
       if (!o.quiet) ctx.stdout.write(`From ${ipv4ToText(ipv4Src(pkt, 0))}${type === ICMP_REDIRECT ? ':' : ''} icmp_seq=${seq} ${text}\n`);
+      if (eperm.delete(seq) && !o.quiet) ctx.stderr.write('ping: sendmsg: Operation not permitted\n');
     }
   };
 

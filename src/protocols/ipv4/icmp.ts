@@ -28,7 +28,7 @@ import {
   type IcmpRepr,
 } from '../wire/icmp.ts';
 import { ipv4IsLbcast, ipv4IsMulticast } from '../wire/addr.ts';
-import { ipRouteOutput, type OutRoute } from './route.ts';
+import { ipRouteOutput, isLocalAddr, type OutRoute } from './route.ts';
 import { allocIpFrame, fillIpHeader, ipPushPendingFrames } from './ip_output.ts';
 import { rawIcmpError } from './raw.ts';
 import { icmpIncStats, icmpMsgInIncStats } from './snmp.ts';
@@ -156,7 +156,11 @@ export function icmpSend(k: Kctx, nsId: number, frame: Uint8Array, ip: number, t
         : { kind: 'redirect', code, gateway: info, original: orig };
   // an error's TOS: the packet's, with precedence "internetwork control"
   const tos = (ipv4Tos(frame, ip) & 0x1e) | 0xc0;
-  icmpPush(k, nsId, src, undefined, repr, tos, !icmpv4MaskAllow(k.w.netns[nsId]!, type, code));
+  // __icmp_send: about a packet addressed to us (RTCF_LOCAL), the error comes from the address
+  // it was sent to; otherwise the route back picks one
+  const ns = k.w.netns[nsId]!;
+  const dst = ipv4Dst(frame, ip);
+  icmpPush(k, nsId, src, isLocalAddr(ns, dst) ? dst : undefined, repr, tos, !icmpv4MaskAllow(ns, type, code));
 }
 
 /** ipv4_link_failure: a packet whose next hop never resolved → host unreachable to its source. */

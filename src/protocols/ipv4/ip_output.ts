@@ -60,20 +60,21 @@ export function fillIpHeader(k: Kctx, nsId: number, frame: Uint8Array, o: IpHead
 
 /** ip_push_pending_frames: a socket's datagram is made (__ip_make_skb counts the ICMP message
  *  in it) and sent (ip_send_skb). */
-export function ipPushPendingFrames(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+export function ipPushPendingFrames(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): boolean {
   if (ipv4Proto(frame, ETH_HLEN) === IPPROTO_ICMP) icmpOutCount(k.w.netns[nsId]!, frame[ETH_HLEN + IPV4_HLEN]!);
-  ipLocalOut(k, nsId, rt, frame);
+  return ipLocalOut(k, nsId, rt, frame);
 }
 
-/** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. */
-export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): void {
+/** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. False when
+ *  the hook dropped it: sendmsg then fails with EPERM. */
+export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): boolean {
   ipIncStats(k.w.netns[nsId]!, 'OutRequests');
   const dst = ipv4Dst(frame, ETH_HLEN);
   const f = nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev]);
   if (!f) {
     // the hook's verdict is ip_send_skb's error
     ipIncStats(k.w.netns[nsId]!, 'OutDiscards');
-    return;
+    return false;
   }
   let route = rt;
   if (ipv4Dst(f, ETH_HLEN) !== dst) {
@@ -81,10 +82,11 @@ export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Arra
     try {
       route = ipRouteOutput(k.w.netns[nsId]!, ipv4Dst(f, ETH_HLEN));
     } catch {
-      return;
+      return true;
     }
   }
   ipOutput(k, nsId, route, f);
+  return true;
 }
 
 /** ip_finish_output2: local, broadcast or via the neighbour of the next hop. */
