@@ -4,7 +4,7 @@
 import type { Draft } from 'immer';
 import { kerr } from './errors.ts';
 import type { Kctx, Machine } from './machine.ts';
-import type { Netns, World } from './types.ts';
+import { MibCounters, type Netns, type World } from './types.ts';
 import { newNetnsSysctls } from './sysctl.ts';
 import { loopbackNetInit } from '../devices/loopback.ts';
 import { deviceOps } from '../devices/ops.ts';
@@ -29,9 +29,10 @@ export function netnsCreate(k: Kctx): number {
     icmpPeers: {},
     nf: {},
     ct: { users: 0, entries: {}, hash: {}, nextId: 1 },
+    nfHooks: false,
     procRefs: 0,
     ipId: 0,
-    snmp: {},
+    snmp: new MibCounters(),
     dead: false,
   };
   k.w.netns[id] = ns;

@@ -302,6 +302,13 @@ export interface NfConntrack {
   nextId: number;
 }
 
+/** A namespace's SNMP counters. Like the kernel's per-cpu MIBs they are not transactional: a
+ *  class instance, which immer neither drafts nor copies, so every snapshot shares the one
+ *  object and counting a frame never copies a table of counters. */
+export class MibCounters {
+  [key: string]: number;
+}
+
 export interface Netns {
   /** inode number: what /proc/PID/ns/net's link shows */
   id: number;
@@ -318,6 +325,8 @@ export interface Netns {
   nf: Record<string, NfTable | undefined>;
   /** connection tracking: its hooks, entries and their index */
   ct: NfConntrack;
+  /** some table or conntrack has hooks registered here (else NF_HOOK is a no-op) */
+  nfHooks: boolean;
   /** inet_peers: per remote host, the one rate state that ICMP errors (icmpv4_xrlim_allow),
    *  ip_error and redirects (ip_rt_send_redirect) share; times and tokens in jiffies */
   icmpPeers: Record<number, InetPeer>;
@@ -327,7 +336,7 @@ export interface Netns {
   procRefs: number;
   ipId: number;
   /** the SNMP MIB counters (net->mib), keyed "MIB:Field": see protocols/ipv4/snmp.ts */
-  snmp: Record<string, number>;
+  snmp: MibCounters;
   /** the namespace is being torn down (its devices are gone) */
   dead: boolean;
 }

@@ -124,33 +124,40 @@ function add(ns: AnyNs, key: string, n: number): void {
   ns.snmp[key] = (ns.snmp[key] ?? 0) + n;
 }
 
+/** "Ip:Field" for every Ip/IpExt field, built once: the per-packet path builds no strings. */
+const IP_KEY = Object.fromEntries([...IP_LIST, ...IPEXT_LIST].map((f) => [f, `Ip:${f}`])) as Record<IpStat, string>;
+const ICMP_KEY: Record<IcmpStat, string> = { InMsgs: 'Icmp:InMsgs', InErrors: 'Icmp:InErrors', InCsumErrors: 'Icmp:InCsumErrors', OutMsgs: 'Icmp:OutMsgs', OutErrors: 'Icmp:OutErrors', OutRateLimitGlobal: 'Icmp:OutRateLimitGlobal', OutRateLimitHost: 'Icmp:OutRateLimitHost' };
+/** "IcmpMsg:N" for each type in (N) and out (0x100 | N) */
+const ICMPMSG_KEY = Array.from({ length: 0x200 }, (_, i) => `IcmpMsg:${i}`);
+const PO_PKTS = { In: 'InReceives', Out: 'OutTransmits', InBcast: 'InBcastPkts', OutBcast: 'OutBcastPkts', InMcast: 'InMcastPkts', OutMcast: 'OutMcastPkts' } as const;
+const PO_OCTETS = { In: 'InOctets', Out: 'OutOctets', InBcast: 'InBcastOctets', OutBcast: 'OutBcastOctets', InMcast: 'InMcastOctets', OutMcast: 'OutMcastOctets' } as const;
+
 const get = (ns: AnyNs, key: string): number => ns.snmp[key] ?? 0;
 
 /** IP_ADD_STATS (IP_INC_STATS with n = 1). */
 export function ipIncStats(ns: AnyNs, field: IpStat, n = 1): void {
-  add(ns, `Ip:${field}`, n);
+  add(ns, IP_KEY[field], n);
 }
 
 /** IP_UPD_PO_STATS: a packet and its octets (IPSTATS_MIB_IN, _OUT, _INBCAST, …). */
 export function ipUpdPoStats(ns: AnyNs, dir: 'In' | 'Out' | 'InBcast' | 'OutBcast' | 'InMcast' | 'OutMcast', len: number): void {
-  const pkts: Record<typeof dir, IpStat> = { In: 'InReceives', Out: 'OutTransmits', InBcast: 'InBcastPkts', OutBcast: 'OutBcastPkts', InMcast: 'InMcastPkts', OutMcast: 'OutMcastPkts' };
-  ipIncStats(ns, pkts[dir]);
-  ipIncStats(ns, `${dir}Octets` as IpStat, len);
+  ipIncStats(ns, PO_PKTS[dir]);
+  ipIncStats(ns, PO_OCTETS[dir], len);
 }
 
 /** ICMP_INC_STATS */
 export function icmpIncStats(ns: AnyNs, field: IcmpStat): void {
-  add(ns, `Icmp:${field}`, 1);
+  add(ns, ICMP_KEY[field], 1);
 }
 
 /** ICMPMSGIN_INC_STATS */
 export function icmpMsgInIncStats(ns: AnyNs, type: number): void {
-  add(ns, `IcmpMsg:${type}`, 1);
+  add(ns, ICMPMSG_KEY[type & 0xff]!, 1);
 }
 
 /** icmp_out_count: what __ip_make_skb counts for every ICMP message a socket sends. */
 export function icmpOutCount(ns: AnyNs, type: number): void {
-  add(ns, `IcmpMsg:${0x100 | type}`, 1);
+  add(ns, ICMPMSG_KEY[0x100 | (type & 0xff)]!, 1);
   icmpIncStats(ns, 'OutMsgs');
 }
 

@@ -37,10 +37,8 @@ function table(p: XtPkt, name: string): boolean {
  *  br_netfilter is bridging (a frame a bridge passed up to its stack has its in port recorded). */
 export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Array, ip: number, indev?: Device | Draft<Device>, outdev?: Device | Draft<Device>, nexthop?: number, phys?: NfBridgePhys): Uint8Array | null {
   const ns = k.w.netns[nsId];
-  if (!ns) return frame;
-  const nf = ns.nf;
+  if (!ns?.nfHooks) return frame;
   const ct = ns.ct.users > 0;
-  if (!ct && !nf.filter && !nf.mangle && !nf.raw) return frame;
   const p: XtPkt = { k, nsId, hook, frame, ip, indev, outdev, nexthop, ...(phys ?? { physin: nfBridgeUpPort(k, nsId, frame, indev) }) };
   const step = (f: Uint8Array | null): boolean => {
     if (f && f !== p.frame) nfBridgeMove(k, p.frame, f);

@@ -35,9 +35,11 @@ function needsConntrack(r: NfRule): boolean {
   return tg === 'SNAT' || tg === 'DNAT' || tg === 'MASQUERADE' || r.matches.some((m) => m.name === 'state' || m.name === 'conntrack');
 }
 
-/** nf_ct_netns_get/put: conntrack's hooks follow the rules that need them. */
+/** nf_ct_netns_get/put: conntrack's hooks follow the rules that need them; the tables' hooks
+ *  exist while the tables do (only filter, mangle and raw see packets without conntrack). */
 export function nfCtNetnsSync(ns: Draft<Netns>): void {
   let users = 0;
   for (const t of Object.values(ns.nf)) for (const c of Object.values(t ?? {})) for (const r of c.rules) if (needsConntrack(r as NfRule)) users++;
   ns.ct.users = users;
+  ns.nfHooks = users > 0 || !!(ns.nf.filter || ns.nf.mangle || ns.nf.raw);
 }
