@@ -6,9 +6,12 @@ import { sysctlList, sysctlRead, sysctlWrite } from './sysctl.ts';
 import { sysfsNetAttrs, sysfsNetRead } from './sysfs.ts';
 import type { Netns } from './types.ts';
 import { procNetNetstat, procNetSnmp, procNetSnmp6 } from '../protocols/ipv4/snmp.ts';
+import { arpSeqShow } from '../protocols/ipv4/arp.ts';
+import { fibRouteSeqShow } from '../protocols/ipv4/fib.ts';
+import { devSeqShow } from './net_procfs.ts';
 
 /** The /proc/net files nsemu has, each shown for one namespace. */
-const PROC_NET: Record<string, (ns: Netns) => string> = { netstat: procNetNetstat, snmp: procNetSnmp, snmp6: procNetSnmp6 };
+const PROC_NET: Record<string, (ns: Netns) => string> = { arp: arpSeqShow, dev: devSeqShow, netstat: procNetNetstat, route: fibRouteSeqShow, snmp: procNetSnmp, snmp6: procNetSnmp6 };
 
 export interface KernelFiles {
   /** `/proc/sys/net/<path>` (path like "ipv4/ip_forward"); undefined if there is no such file */

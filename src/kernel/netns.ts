@@ -24,6 +24,7 @@ export function netnsCreate(k: Kctx): number {
     nsids: {},
     sysctl: newNetnsSysctls(init?.sysctl),
     routes: [],
+    fibMain: false,
     neigh: {},
     pneigh: {},
     icmpPeers: {},

@@ -2,13 +2,13 @@
 // arp_solicit (the requests neighbour resolution sends).
 import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
-import type { Device, Neighbour } from '../../kernel/types.ts';
+import type { Device, Neighbour, Netns } from '../../kernel/types.ts';
 import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
 import { NS_PER_MS } from '../../kernel/machine.ts';
 import { findDevById } from '../../kernel/link_watch.ts';
 import { ARP_LEN, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, arpEmit, arpParse } from '../wire/arp.ts';
 import { ETH_HLEN, ETH_P_ARP, ETH_P_IP } from '../wire/ethernet.ts';
-import { inPrefix, ipv4IsLoopback, ipv4IsMulticast, MAC_BROADCAST, MAC_ZERO, macFromText, macToText, prefixNetwork } from '../wire/addr.ts';
+import { inPrefix, ipv4IsLoopback, ipv4IsMulticast, ipv4ToText, MAC_BROADCAST, MAC_ZERO, macFromText, macToText, prefixNetwork } from '../wire/addr.ts';
 import { ipv4Src } from '../wire/ipv4.ts';
 import type { PktType } from '../../devices/rx.ts';
 import { devQueueXmit, neighKey, neighUpdate } from '../neighbour.ts';
@@ -99,4 +99,19 @@ export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arra
   // anything else only refreshes an entry we already have (arp_accept 0)
   const state = arp.op === ARPOP_REPLY && pt === 'host' ? 'REACHABLE' : 'STALE';
   neighUpdate(k, nsId, d, sip, sha, state, confAny(ns, d, 'arp_accept') && arp.op === ARPOP_REPLY);
+}
+
+/** arp_seq_show: /proc/net/arp, the neighbours (not NOARP ones) in table order, then the proxy
+ *  entries (ATF_PUBL | ATF_PERM). Flags: ATF_COM once the address is valid, ATF_PERM. */
+export function arpSeqShow(ns: Netns): string {
+  let out = 'IP address       HW type     Flags       HW address            Mask     Device\n';
+  const line = (ip: number, flags: number, hw: string, dev: string): string => `${ipv4ToText(ip).padEnd(16)} 0x${'1'.padEnd(10)}0x${flags.toString(16).padEnd(10)}${hw.padEnd(17)}     *        ${dev}\n`;
+  for (const n of Object.values(ns.neigh)) {
+    if (n.state === 'NOARP' || n.state === 'NONE') continue;
+    const valid = n.state !== 'INCOMPLETE' && n.state !== 'FAILED';
+    const flags = (valid ? 0x2 : 0) | (n.state === 'PERMANENT' ? 0x4 : 0);
+    out += line(n.ip, flags, valid && n.lladdr ? n.lladdr : '00:00:00:00:00:00', ns.devs[n.dev]?.name ?? '');
+  }
+  for (const p of Object.values(ns.pneigh)) out += line(p.ip, 0xc, '00:00:00:00:00:00', ns.devs[p.dev]?.name ?? '*');
+  return out;
 }

@@ -28,6 +28,7 @@ export type InsertMode = 'add' | 'replace' | 'change' | 'append' | 'prepend';
 /** fib_table_insert */
 export function fibTableInsert(ns: Draft<Netns>, r: Route, mode: InsertMode = 'add'): void {
   const routes = ns.routes;
+  if (r.table === RT_TABLE.main) ns.fibMain = true;
   const existing = routes.findIndex((x) => sameKey(x, r));
   if (existing >= 0) {
     if (mode === 'replace' || mode === 'change') {
@@ -161,4 +162,28 @@ export function fibFlushDev(ns: Draft<Netns>, dev: number, pred: (r: Route) => b
 /** A connected-route helper for callers that need a device's subnet membership. */
 export function devHasSubnet(d: Device | Draft<Device>, a: number): boolean {
   return d.addrs.some((x) => inPrefix(a, prefixNetwork(x.address, x.prefixlen), x.prefixlen));
+}
+
+/** An IPv4 address as /proc prints a __be32 with %08X on a little-endian machine. */
+const hexBe32 = (a: number): number => (((a & 0xff) << 24) | ((a & 0xff00) << 8) | ((a >>> 8) & 0xff00) | (a >>> 24)) >>> 0;
+
+/** fib_route_seq_show: /proc/net/route, the main table without broadcast/multicast routes, each
+ *  line padded to 127 columns; nothing at all before the table exists. */
+export function fibRouteSeqShow(ns: Netns): string {
+  if (!ns.fibMain) return '';
+  const hex = (n: number, w: number): string => n.toString(16).toUpperCase().padStart(w, '0');
+  let out = `${'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT'.padEnd(127)}\n`;
+  for (const r of ns.routes) {
+    if (r.table !== RT_TABLE.main || r.type === 'broadcast' || r.type === 'multicast') continue;
+    const mask = r.dstLen === 0 ? 0 : (0xffffffff << (32 - r.dstLen)) >>> 0;
+    // fib_flag_trans: RTF_UP, RTF_GATEWAY, RTF_HOST, RTF_REJECT for unreachable/prohibit
+    let flags = 0x1;
+    if (r.gateway !== undefined) flags |= 0x2;
+    if (r.dstLen === 32) flags |= 0x4;
+    if (r.type === 'unreachable' || r.type === 'prohibit') flags |= 0x200;
+    const dev = r.dev !== undefined ? (ns.devs[r.dev]?.name ?? '*') : '*';
+    const line = `${dev}\t${hex(hexBe32(r.dst), 8)}\t${hex(hexBe32(r.gateway ?? 0), 8)}\t${hex(flags, 4)}\t0\t0\t${r.priority}\t${hex(hexBe32(mask), 8)}\t0\t0\t0`;
+    out += `${line.padEnd(127)}\n`;
+  }
+  return out;
 }

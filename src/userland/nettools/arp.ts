@@ -1,31 +1,47 @@
 // arp (net-tools 2.10): the ARP cache as /proc/net/arp shows it (`-n`, `-a` BSD style, `-i`,
 // one address), `-s` (a permanent entry on the device the route picks) and `-d`.
 import type { Command, CommandContext } from '../command.ts';
-import type { Netns, Neighbour } from '../../kernel/types.ts';
+import type { Netns } from '../../kernel/types.ts';
 import { kerr, KernelError } from '../../kernel/errors.ts';
 import { devByName } from '../../kernel/dev.ts';
 import { NUD, neighAdminUpdate, neighCreate, neighDelete, neighKey } from '../../protocols/neighbour.ts';
 import { ipRouteOutput } from '../../protocols/ipv4/route.ts';
 import { ipv4FromTextAton, ipv4ToText, macFromText, macToText } from '../../protocols/wire/addr.ts';
 
-/** /proc/net/arp's view: every entry but NOARP ones; complete (C) once it has a valid address. */
-function entries(ns: Netns, ifindex?: number): Neighbour[] {
-  return Object.values(ns.neigh).filter((n) => n.state !== 'NOARP' && n.state !== 'NONE' && (ifindex === undefined || n.dev === ifindex));
+/** One line of /proc/net/arp as arp reads it: a neighbour (not NOARP), or a proxy entry
+ *  (ATF_PUBL | ATF_PERM). `lladdr` only once the entry is complete (ATF_COM). */
+interface ArpEntry {
+  ip: number;
+  dev: number;
+  lladdr?: string;
+  perm: boolean;
+  pub: boolean;
 }
 
-const complete = (n: Neighbour): boolean => n.lladdr !== undefined && n.state !== 'INCOMPLETE' && n.state !== 'FAILED';
-
-function row(ns: Netns, n: Neighbour): string {
-  const dev = ns.devs[n.dev]?.name ?? '';
-  if (!complete(n)) return `${ipv4ToText(n.ip).padEnd(25)}${''.padEnd(8)}${'(incomplete)'.padEnd(20)}${''.padEnd(6)}${''.padEnd(16)}${dev}\n`;
-  const flags = n.state === 'PERMANENT' ? 'CM' : 'C';
-  return `${ipv4ToText(n.ip).padEnd(25)}${'ether'.padEnd(8)}${n.lladdr!.padEnd(20)}${flags.padEnd(6)}${''.padEnd(16)}${dev}\n`;
+function entries(ns: Netns, ifindex?: number): ArpEntry[] {
+  const out: ArpEntry[] = [];
+  for (const n of Object.values(ns.neigh)) {
+    if (n.state === 'NOARP' || n.state === 'NONE') continue;
+    const complete = n.lladdr !== undefined && n.state !== 'INCOMPLETE' && n.state !== 'FAILED';
+    out.push({ ip: n.ip, dev: n.dev, lladdr: complete ? n.lladdr : undefined, perm: n.state === 'PERMANENT', pub: false });
+  }
+  for (const p of Object.values(ns.pneigh)) out.push({ ip: p.ip, dev: p.dev, perm: true, pub: true });
+  return out.filter((e) => ifindex === undefined || e.dev === ifindex);
 }
 
-function bsd(ns: Netns, n: Neighbour): string {
-  const dev = ns.devs[n.dev]?.name ?? '';
-  if (!complete(n)) return `? (${ipv4ToText(n.ip)}) at <incomplete> on ${dev}\n`;
-  return `? (${ipv4ToText(n.ip)}) at ${n.lladdr} [ether]${n.state === 'PERMANENT' ? ' PERM' : ''} on ${dev}\n`;
+/** arp_disp */
+function row(ns: Netns, e: ArpEntry): string {
+  const dev = ns.devs[e.dev]?.name ?? '';
+  const hw = e.lladdr ? 'ether'.padEnd(8) + e.lladdr.padEnd(20) : e.pub ? '*'.padEnd(8) + '<from_interface>'.padEnd(20) : ''.padEnd(8) + '(incomplete)'.padEnd(20);
+  const flags = `${e.lladdr ? 'C' : ''}${e.perm ? 'M' : ''}${e.pub ? 'P' : ''}`;
+  return `${ipv4ToText(e.ip).padEnd(25)}${hw}${flags.padEnd(6)}${''.padEnd(16)}${dev}\n`;
+}
+
+/** arp_disp_2 (-a) */
+function bsd(ns: Netns, e: ArpEntry): string {
+  const dev = ns.devs[e.dev]?.name ?? '';
+  const hw = e.lladdr ? `${e.lladdr} [ether] ` : e.pub ? '<from_interface> ' : '<incomplete> ';
+  return `? (${ipv4ToText(e.ip)}) at ${hw}${e.perm ? 'PERM ' : ''}${e.pub ? 'PUB ' : ''}on ${dev}\n`;
 }
 
 const HEADER = 'Address                  HWtype  HWaddress           Flags Mask            Iface\n';
