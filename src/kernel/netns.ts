@@ -25,6 +25,7 @@ export function netnsCreate(k: Kctx): number {
     sysctl: newNetnsSysctls(init?.sysctl),
     routes: [],
     fibMain: false,
+    fibLocal: false,
     neigh: {},
     pneigh: {},
     icmpPeers: {},

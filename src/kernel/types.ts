@@ -319,8 +319,9 @@ export interface Netns {
   nsids: Record<number, number>;
   sysctl: Record<string, string>;
   routes: Route[];
-  /** the main table exists (fib_new_table on its first route; tables are never freed) */
+  /** the main and local tables exist (fib_new_table on a first route; tables are never freed) */
   fibMain: boolean;
+  fibLocal: boolean;
   /** key `${dev}/${ip}` */
   neigh: Record<string, Neighbour>;
   /** netfilter tables of this namespace (iptables, nf_tables backend): absent until first used */

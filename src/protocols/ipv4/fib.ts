@@ -5,7 +5,7 @@ import type { Draft } from 'immer';
 import { kerr } from '../../kernel/errors.ts';
 import type { Device, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
-import { inPrefix, prefixNetwork } from '../wire/addr.ts';
+import { inPrefix, ipv4IsLbcast, ipv4IsMulticast, ipv4IsZeronet, prefixNetwork } from '../wire/addr.ts';
 import { confAny } from '../../kernel/sysctl.ts';
 
 export const RTPROT = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, dhcp: 16 } as const;
@@ -28,7 +28,7 @@ export type InsertMode = 'add' | 'replace' | 'change' | 'append' | 'prepend';
 /** fib_table_insert */
 export function fibTableInsert(ns: Draft<Netns>, r: Route, mode: InsertMode = 'add'): void {
   const routes = ns.routes;
-  if (r.table === RT_TABLE.main) ns.fibMain = true;
+  fibNewTable(ns, r.table);
   const existing = routes.findIndex((x) => sameKey(x, r));
   if (existing >= 0) {
     if (mode === 'replace' || mode === 'change') {
@@ -41,6 +41,12 @@ export function fibTableInsert(ns: Draft<Netns>, r: Route, mode: InsertMode = 'a
     }
   } else if (mode === 'change') throw kerr('ENOENT');
   insertRoute(ns.routes as Route[], r);
+}
+
+/** fib_new_table: a table exists from its first route on. */
+export function fibNewTable(ns: Draft<Netns>, table: number): void {
+  if (table === RT_TABLE.main) ns.fibMain = true;
+  else if (table === RT_TABLE.local) ns.fibLocal = true;
 }
 
 /** Insert in dump order, after routes that compare equal (append). */
@@ -108,6 +114,7 @@ export function fibCheckNh(ns: Draft<Netns>, r: Route): void {
       const d = r.dev !== undefined ? ns.devs[r.dev] : undefined;
       if (!d) throw kerr('ENODEV', 'Nexthop device required for onlink');
       if (!d.up) throw kerr('ENETDOWN', 'Nexthop device is not up');
+      if (inetAddrTypeDevTable(ns, d.ifindex, r.gateway) !== 'unicast') throw kerr('EINVAL', 'Nexthop has invalid gateway');
       return;
     }
     // resolve the gateway in the route's table (or main), scope ≥ link, ignoring link state
@@ -119,13 +126,24 @@ export function fibCheckNh(ns: Draft<Netns>, r: Route): void {
     if (r.dev === undefined) r.dev = dev;
     const d = r.dev !== undefined ? ns.devs[r.dev] : undefined;
     if (!d) throw kerr('EINVAL', 'Nexthop has invalid gateway');
-    if (!d.up) throw kerr('ENETDOWN', 'Nexthop device is not up');
+    // the gateway resolved (a local address on a down device): ENETDOWN without a message
+    if (!d.up) throw kerr('ENETDOWN');
     return;
   }
   if (r.dev === undefined) throw kerr('EINVAL', 'Nexthop device required for onlink');
   const d = ns.devs[r.dev];
   if (!d) throw kerr('ENODEV');
   if (!d.up) throw kerr('ENETDOWN', 'Device for nexthop is not up');
+}
+
+/** inet_addr_type_dev_table: the gateway's type in the local table as the device sees it. No
+ *  local table yet (no address, lo down) leaves RTN_UNSPEC: an onlink gateway is then invalid. */
+function inetAddrTypeDevTable(ns: Draft<Netns>, dev: number, a: number): RouteType | 'unspec' {
+  if (ipv4IsZeronet(a) || ipv4IsLbcast(a)) return 'broadcast';
+  if (ipv4IsMulticast(a)) return 'multicast';
+  if (!ns.fibLocal) return 'unspec';
+  const res = fibLookup(ns, a, { table: RT_TABLE.local });
+  return res && res.route.dev === dev ? res.type : 'unicast';
 }
 
 /** fib_check_nh_v4_gw's lookup: the route's own table first, else (no match there) the full

@@ -6,7 +6,7 @@ import type { Device, InetAddr, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import type { NetdevEvent } from '../../kernel/notifier.ts';
 import { prefixBroadcast, prefixNetwork, ipv4IsZeronet } from '../wire/addr.ts';
-import { fibFlushDev, insertRoute, RTPROT } from './fib.ts';
+import { fibFlushDev, fibNewTable, insertRoute, RTPROT } from './fib.ts';
 import { inetIfaByPrefix } from './devinet.ts';
 
 function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: number, len: number, d: Draft<Device>, prefsrc: number, metric: number): void {
@@ -27,6 +27,7 @@ function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: num
   const same = (x: Route): boolean => x.table === r.table && x.type === r.type && x.dst === r.dst && x.dstLen === r.dstLen && x.dev === r.dev && x.prefsrc === r.prefsrc && x.priority === r.priority;
   const i = ns.routes.findIndex((x) => same(x as Route));
   if (add) {
+    fibNewTable(ns, r.table);
     if (i < 0) insertRoute(ns.routes as Route[], r);
   } else if (i >= 0) ns.routes.splice(i, 1);
 }
