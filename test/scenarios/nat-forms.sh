@@ -55,6 +55,19 @@ iptables -t nat -A POSTROUTING -j MASQUERADE --to-source 1.1.1.1; echo "rc=$?"
 conntrack -X; echo "rc=$?"
 conntrack -L -p nosuch; echo "rc=$?"
 conntrack -L -s 1.2.3; echo "rc=$?"
+echo "### replace (-R)"
+iptables -F; iptables -t nat -F
+iptables -A INPUT -j ACCEPT; iptables -R INPUT 1 -s 1.2.3.4 -j DROP; iptables -S INPUT
+iptables -R INPUT 5 -j DROP; echo "rc=$?"
+iptables -R INPUT -j DROP; echo "rc=$?"
+iptables -R INPUT 0 -j DROP; echo "rc=$?"
+iptables -R NOPE 1 -j DROP; echo "rc=$?"
+iptables -t raw -R PREROUTING 1 -j ACCEPT; echo "rc=$?"
+iptables -t nat -A POSTROUTING -j ACCEPT
+iptables -t nat -R POSTROUTING 1 -o x -j MASQUERADE; echo "rc=$?"
+iptables -t nat -R POSTROUTING 1 -o x -j DNAT --to 1.1.1.1; echo "rc=$?"
+iptables -t nat -S POSTROUTING
+iptables --replace INPUT 1 -j ACCEPT; iptables -S INPUT
 iptables -t mangle -L
 iptables -t raw -L
 iptables -t nat -F

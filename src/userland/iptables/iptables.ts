@@ -55,7 +55,7 @@ function sameRule(a: NfRule, b: NfRule): boolean {
   return spec(a) === spec(b);
 }
 
-type Cmd = 'A' | 'I' | 'D' | 'F' | 'Z' | 'N' | 'X' | 'P' | 'L' | 'S';
+type Cmd = 'A' | 'I' | 'D' | 'R' | 'F' | 'Z' | 'N' | 'X' | 'P' | 'L' | 'S';
 
 /** iptables' own long options (xshared.c original_opts) by the short option each stands for. */
 const LONG_OPTS: Record<string, string> = {
@@ -198,13 +198,18 @@ export function iptParse(argv: string[]): IptCmd {
       case 'A':
       case 'D':
       case 'I':
+      case 'R':
       case 'N':
       case 'P':
         setCmd(short);
         chain = val();
         if (cmd === 'N') assertValidChainName(chain);
         if (cmd === 'P') extra = val();
-        else if ((cmd === 'I' || cmd === 'D') && /^\d+$/.test(args[i + 1] ?? '')) extra = args[++i];
+        else if ((cmd === 'I' || cmd === 'D' || cmd === 'R') && /^\d+$/.test(args[i + 1] ?? '')) extra = args[++i];
+        if (cmd === 'R') {
+          if (extra === undefined) throw paramProblem('-R requires a rule number');
+          if (Number(extra) < 1) throw paramProblem(`Invalid rule number \`${extra}'`);
+        }
         break;
       case 'F':
       case 'Z':
@@ -299,7 +304,7 @@ export function iptParse(argv: string[]): IptCmd {
   }
   if (!cmd) throw paramProblem('no command specified');
   for (const l of loaded) (l.ext as MatchExt<NfMatch>).final?.(l.d as NfMatch, l.given);
-  if (cmd === 'A' || cmd === 'I' || cmd === 'D') {
+  if (cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R') {
     // nft.c: a match iptables-nft translates itself needs the rule's protocol
     for (const m of rule.matches) {
       const ext = MATCH_EXTS[m.name]!;
@@ -329,7 +334,7 @@ function checkEntry(k: Kctx, c: IptCmd): void {
   const hooks = chainHooks(chain!);
   const refuse = (why: string): never => {
     printk(k.m, LOGLEVEL.info, why);
-    throw ruleEinval(c.cmd === 'A' ? 'RULE_APPEND' : 'RULE_INSERT', chain!);
+    throw ruleEinval(c.cmd === 'A' ? 'RULE_APPEND' : c.cmd === 'R' ? 'RULE_REPLACE' : 'RULE_INSERT', chain!);
   };
   for (const m of rule.matches) {
     const ext = MATCH_EXTS[m.name]!;
@@ -386,6 +391,17 @@ export function iptApply(k: Kctx, nsId: number, c: IptCmd): string {
         if (pos < 0 || pos > ch.rules.length) throw kernelProblem('Index of insertion too big.');
         ch.rules.splice(pos, 0, rule);
       }
+      break;
+    }
+    case 'R': {
+      // replacing needs the rule, so the table and chain must exist already
+      if (!ns.nf[table]) throw kernelProblem('No chain/target/match by that name.');
+      const ch = need();
+      checkTarget();
+      checkEntry(k, c);
+      const pos = Number(extra) - 1;
+      if (pos >= ch.rules.length) throw kernelProblem('Index of replacement too big.');
+      ch.rules[pos] = rule;
       break;
     }
     case 'D': {
