@@ -30,6 +30,11 @@ describe('nsemu run', () => {
     expect(nsemu(['run', '-c', 'echo "$0 $1"', 'name', 'one'])).toEqual({ out: 'name one\n', status: 0 });
   });
 
+  it('ends quietly (status 141, as by SIGPIPE) when its reader goes away', () => {
+    const r = spawnSync('bash', ['-c', `node '${bin}' -c 'for i in $(seq 1 20000); do echo line $i; done' 2>"${join(dir, 'err')}" | head -2; echo "\${PIPESTATUS[0]}"; cat "${join(dir, 'err')}"`], { encoding: 'utf8', timeout: 60000 });
+    expect(r.stdout).toBe('line 1\nline 2\n141\n');
+  });
+
   it('gives the real stdin to the script', () => {
     expect(nsemu(['-c', 'read x; echo "x=$x"'], 'line1\n')).toEqual({ out: 'x=line1\n', status: 0 });
   });

@@ -23,6 +23,15 @@ function secondsArg(v: string): number {
   return n;
 }
 
+// A reader that goes away (`nsemu run x.sh | head`) ends nsemu as SIGPIPE ends a program:
+// quietly, with status 128 + 13.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(128 + 13);
+  });
+}
+
 const write = (fd: 1 | 2, s: string): void => {
   (fd === 1 ? process.stdout : process.stderr).write(s);
 };
