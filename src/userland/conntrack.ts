@@ -24,7 +24,10 @@ function tupleText(t: CtTuple): string {
 /** nfct_snprintf's default output */
 function flowLine(e: CtEntry, now: number): string {
   const name = PROTO_NAMES[e.orig.proto] ?? 'unknown';
-  let s = `${name.padEnd(8)} ${e.orig.proto} ${Math.floor((e.expires - now) / NS_PER_SEC)} `;
+  // seconds left as jiffies / HZ, truncated: the kernel is always a little past the packet
+  // that refreshed it, so a flow refreshed just now shows 29, never 30
+  const left = Math.max(0, Math.ceil((e.expires - now) / NS_PER_SEC) - 1);
+  let s = `${name.padEnd(8)} ${e.orig.proto} ${left} `;
   s += tupleText(e.orig);
   if (!(e.status & IPS_SEEN_REPLY)) s += '[UNREPLIED] ';
   s += tupleText(e.reply);
@@ -43,10 +46,69 @@ function matches(e: CtEntry, f: Filter): boolean {
 
 class Usage extends Error {}
 
+/** usage(): what `conntrack`, `-h` and `--help` print (on stdout, status 0). */
+const HELP = `Command line interface for the connection tracking system. Version 1.4.7
+Usage: conntrack [commands] [options]
+
+Commands:
+  -L [table] [options]		List conntrack or expectation table
+  -G [table] parameters		Get conntrack or expectation
+  -D [table] parameters		Delete conntrack or expectation
+  -I [table] parameters		Create a conntrack or expectation
+  -U [table] parameters		Update a conntrack
+  -E [table] [options]		Show events
+  -F [table]			Flush table
+  -C [table]			Show counter
+  -S				Show statistics
+
+Tables: conntrack, expect, dying, unconfirmed
+
+Conntrack parameters and options:
+  -n, --src-nat ip			source NAT ip
+  -g, --dst-nat ip			destination NAT ip
+  -j, --any-nat ip			source or destination NAT ip
+  -m, --mark mark			Set mark
+  -c, --secmark secmark			Set selinux secmark
+  -e, --event-mask eventmask		Event mask, eg. NEW,DESTROY
+  -z, --zero 				Zero counters while listing
+  -o, --output type[,...]		Output format, eg. xml
+  -l, --label label[,...]		conntrack labels
+
+Expectation parameters and options:
+  --tuple-src ip	Source address in expect tuple
+  --tuple-dst ip	Destination address in expect tuple
+
+Updating parameters and options:
+  --label-add label	Add label
+  --label-del label	Delete label
+
+Common parameters and options:
+  -s, --src, --orig-src ip		Source address from original direction
+  -d, --dst, --orig-dst ip		Destination address from original direction
+  -r, --reply-src ip		Source addres from reply direction
+  -q, --reply-dst ip		Destination address from reply direction
+  -p, --protonum proto		Layer 4 Protocol, eg. 'tcp'
+  -f, --family proto		Layer 3 Protocol, eg. 'ipv6'
+  -t, --timeout timeout		Set timeout
+  -u, --status status		Set status, eg. ASSURED
+  -w, --zone value		Set conntrack zone
+  --orig-zone value		Set zone for original direction
+  --reply-zone value		Set zone for reply direction
+  -b, --buffer-size		Netlink socket buffer size
+  --mask-src ip			Source mask address
+  --mask-dst ip			Destination mask address
+
+`;
+
 export const conntrack: Command = async (ctx) => {
   const args = ctx.argv.slice(1);
   let cmd: 'L' | 'D' | 'F' | 'C' | undefined;
   const f: Filter = {};
+  let extended = false;
+  if (args.length === 0 || args[0] === '-h' || args[0] === '--help') {
+    ctx.stdout.write(HELP);
+    return 0;
+  }
   try {
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -100,6 +162,24 @@ export const conntrack: Command = async (ctx) => {
         case '--reply-dst':
           f.rdst = addr();
           break;
+        case '-o':
+        case '--output': {
+          const v = val();
+          for (const w of v.split(',')) {
+            if (!['extended', 'xml', 'timestamp', 'id', 'ktimestamp', 'labels', 'userspace'].includes(w)) throw new Usage(`Bad parameter \`${v}'`);
+            if (w !== 'extended') throw new Usage(`nsemu: -o ${w} is not emulated (only extended)`);
+          }
+          extended = true;
+          break;
+        }
+        case '-f':
+        case '--family': {
+          const v = val();
+          if (v !== 'ipv4' && v !== 'ipv6') throw new Usage(`Bad parameter \`${v}'`);
+          // nsemu tracks no IPv6 flows: an ipv6 listing is empty
+          if (v === 'ipv6') f.proto = -1;
+          break;
+        }
         case '-p':
         case '--protonum': {
           const v = val();
@@ -119,7 +199,7 @@ export const conntrack: Command = async (ctx) => {
     return 2;
   }
   if (ctx.proc.uid !== 0) {
-    ctx.stderr.write(`${PROG}: Operation failed: Operation not permitted\n`);
+    ctx.stderr.write(`${PROG}: Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n`);
     return 1;
   }
   const nsId = ctx.proc.netns;
@@ -129,7 +209,7 @@ export const conntrack: Command = async (ctx) => {
     const ns = k.w.netns[nsId]!;
     const flows = ctLive(ns, k.m.now).filter((e) => matches(e as CtEntry, f));
     n = flows.length;
-    if (cmd === 'L' || cmd === 'D') out = flows.map((e) => flowLine(e as CtEntry, k.m.now)).join('');
+    if (cmd === 'L' || cmd === 'D') out = flows.map((e) => (extended ? 'ipv4     2 ' : '') + flowLine(e as CtEntry, k.m.now)).join('');
     if (cmd === 'D' || cmd === 'F') for (const e of cmd === 'F' ? ctLive(ns, k.m.now) : flows) ctDelete(ns, e.id);
   });
   switch (cmd) {

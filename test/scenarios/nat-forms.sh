@@ -55,6 +55,11 @@ iptables -t nat -A POSTROUTING -j MASQUERADE --to-source 1.1.1.1; echo "rc=$?"
 conntrack -X; echo "rc=$?"
 conntrack -L -p nosuch; echo "rc=$?"
 conntrack -L -s 1.2.3; echo "rc=$?"
+conntrack | head -3; echo "rc=$?"
+conntrack -h | tail -4
+conntrack -L -o bogus; echo "rc=$?"
+conntrack -L -f ipv6; echo "rc=$?"
+setpriv --reuid=65534 --regid=65534 --clear-groups conntrack -L; echo "rc=$?"
 echo "### replace (-R)"
 iptables -F; iptables -t nat -F
 iptables -A INPUT -j ACCEPT; iptables -R INPUT 1 -s 1.2.3.4 -j DROP; iptables -S INPUT
@@ -102,6 +107,7 @@ r1 ip route add 10.9.9.0/24 via 192.168.7.2
 r1 ping -c 1 -W 1 10.9.9.9 | grep -E "^PING|^64 bytes|transmitted"
 r1 ping -c 1 -W 1 -I 10.7.2.15 10.7.2.100 | grep -E "^64 bytes|transmitted"
 r1 conntrack -L | sort -k4
+r1 conntrack -L -o extended -p icmp -d 10.7.2.100 2>/dev/null | sort -k6
 r1 iptables -t nat -L OUTPUT -v -n
 echo "### the last rule needing conntrack goes: flows are no longer tracked"
 r1 iptables -t nat -F
