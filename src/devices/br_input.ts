@@ -11,12 +11,20 @@ import { nfBridgeUp } from '../protocols/netfilter/x_tables.ts';
 import { brFdbFind, brFdbUpdate } from './br_fdb.ts';
 
 /** br_handle_frame → br_handle_frame_finish */
-export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, frame: Uint8Array): void {
+export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, rxFrame: Uint8Array): void {
   const ns = k.w.netns[nsId]!;
   const br = ns.devs[port.master!];
   if (!br?.bridge || !port.port) return;
   const st = port.port.state;
   if (st === 'disabled' || st === 'blocking' || st === 'listening') return;
+  // br_nf_pre_routing: an IPv4 frame passes PREROUTING once, as it enters (conntrack, DNAT),
+  // with the bridge as in device and the port as physdev in
+  let frame = rxFrame;
+  if (brNfCallIptables(k, nsId, br, frame)) {
+    const f = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br, undefined, undefined, { physin: port });
+    if (!f) return;
+    frame = f;
+  }
   const src = macToText(frame, 6);
   if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, nsId, br, port.ifindex, src);
   if (st === 'learning') return;
@@ -66,16 +74,13 @@ function brNfCallIptables(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8
   return k.w.netns[nsId]?.sysctl['bridge/bridge-nf-call-iptables'] === '1' || br.bridge?.nfCallIptables === 1;
 }
 
-/** br_nf_pre_routing, br_nf_forward_ip, br_nf_post_routing: IPv4 frames crossing the bridge
- *  pass PREROUTING (conntrack, DNAT), FORWARD and POSTROUTING (SNAT, confirm) with the bridge as
- *  both devices and the ports as physdev in/out (the out port only once it is chosen, from
- *  FORWARD on). (The kernel runs PREROUTING once at ingress; here it runs for each port a
- *  flooded frame leaves by, which only shows in raw/mangle/nat counters.) */
+/** br_nf_forward_ip, br_nf_post_routing: an IPv4 frame crossing the bridge (it passed
+ *  PREROUTING on the way in) passes FORWARD and POSTROUTING (SNAT, confirm) for each port it
+ *  leaves by, with the bridge as both devices and the ports as physdev in/out. */
 function brNfForward(k: Kctx, nsId: number, from: Draft<Device>, to: Draft<Device>, frame: Uint8Array): Uint8Array | null {
   const br = k.w.netns[nsId]!.devs[from.master!]!;
   if (!brNfCallIptables(k, nsId, br, frame)) return frame;
-  const pre = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br, undefined, undefined, { physin: from });
-  const fwd = pre && nfHookIpv4(k, nsId, 'FORWARD', pre, 14, br, br, undefined, { physin: from, physout: to });
+  const fwd = nfHookIpv4(k, nsId, 'FORWARD', frame, 14, br, br, undefined, { physin: from, physout: to });
   return fwd && nfHookIpv4(k, nsId, 'POSTROUTING', fwd, 14, undefined, br, undefined, { physin: from, physout: to });
 }
 

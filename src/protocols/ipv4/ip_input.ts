@@ -15,6 +15,7 @@ import { rawV4Input } from './raw.ts';
 import { ipOutput } from './ip_output.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 import { nfCtMove } from '../netfilter/nf_conntrack_core.ts';
+import { nfBridgeUpPort } from '../netfilter/x_tables.ts';
 import { ipIncStats, ipUpdPoStats, netIncStats, type IpStat } from './snmp.ts';
 import { HZ, inetGetpeer, jiffies } from './inetpeer.ts';
 import { ipRtSendRedirect, mkrouteInputDoRedirect } from './redirect.ts';
@@ -58,8 +59,9 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Arr
   const ns = k.w.netns[nsId]!;
   ipUpdPoStats(ns, 'In', rxFrame.length - ip);
   if (!ipRcvCore(ns, rxFrame, ip)) return;
-  // PREROUTING: conntrack, and DNAT before the route is chosen
-  const frame = nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
+  // PREROUTING: conntrack, and DNAT before the route is chosen; not again for a frame a bridge
+  // passed up after br_netfilter ran it (ip_sabotage_in)
+  const frame = nfBridgeUpPort(k, nsId, rxFrame, d) ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
   if (!frame) return;
   const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
   switch (v.kind) {
