@@ -1,7 +1,7 @@
 // npm run bench: throughputs of the emulator, and the same workloads on the real kernel in the
 // same run where this machine allows it (root + network namespaces), reported as figures and
 // ratios. Nothing here is asserted: benchmarks are not tests.
-import { spawnSync } from 'node:child_process';
+import { kernelAvailable, runInSandbox } from '../src/verify/sandbox.ts';
 import { createMachine } from '../src/kernel/world.ts';
 import type { Machine } from '../src/kernel/machine.ts';
 import { netnsAddNamed } from '../src/kernel/netns.ts';
@@ -76,12 +76,13 @@ async function namespacesViaScript(n: number): Promise<number> {
   return ((performance.now() - t0) * 1000) / n;
 }
 
-/** The same workloads on the real kernel, in a throwaway namespace sandbox. */
-function kernel(script: string): number | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const wrapped = `mount -t tmpfs nsemu-bench /run/netns && ${script}`;
+/** The same workloads on the real kernel, in the recorder's sandbox (src/verify/sandbox.ts: new
+ *  network, mount and pid namespaces, tmpfs on /run and /run/netns), so nothing can reach the
+ *  machine's own /run/netns even when a step fails. */
+async function kernel(script: string): Promise<number | undefined> {
+  if (!kernelAvailable().ok) return undefined;
   const t0 = performance.now();
-  const r = spawnSync('unshare', ['--net', '--mount', '--propagation', 'private', 'bash', '-c', wrapped], { encoding: 'utf8', timeout: 600_000 });
+  const r = await runInSandbox(script, { timeoutMs: 600_000 });
   if (r.status !== 0) return undefined;
   return performance.now() - t0;
 }
@@ -95,7 +96,7 @@ const NS = 1000;
 
 const rt = await pingFlood(PINGS);
 console.log(`ping flood over a veth, emulated: ${fmt(rt)} round trips/s (${PINGS} echo requests, ping -i 0)`);
-const kPing = kernel(
+const kPing = await kernel(
   `ip netns add a; ip netns add b; ip link add va netns a type veth peer name vb netns b; ip -n a addr add 10.0.0.1/24 dev va; ip -n b addr add 10.0.0.2/24 dev vb; ip -n a link set va up; ip -n b link set vb up; sleep 2; ip netns exec a ping -q -f -c ${PINGS} 10.0.0.2 >/dev/null`,
 );
 if (kPing !== undefined) {
@@ -105,7 +106,7 @@ if (kPing !== undefined) {
 
 const nat = await natFlood(PINGS);
 console.log(`ping flood through a MASQUERADE router, emulated: ${fmt(nat)} round trips/s (${PINGS} echo requests, ping -i 0)`);
-const kNat = kernel(`${NAT_SETUP}; ip netns exec a ping -q -f -c ${PINGS} 10.0.0.2 >/dev/null`);
+const kNat = await kernel(`${NAT_SETUP}; ip netns exec a ping -q -f -c ${PINGS} 10.0.0.2 >/dev/null`);
 if (kNat !== undefined) {
   const krt = PINGS / ((kNat - 2000) / 1000);
   console.log(`ping flood through a MASQUERADE router, real kernel: ${fmt(krt)} round trips/s (ping -f, incl. set-up) → emulated/kernel = ${(nat / krt).toFixed(2)}`);
@@ -115,7 +116,7 @@ const api = namespacesApi(NS);
 console.log(`${NS} namespaces with a veth each, through the API: ${fmt(api)} µs per namespace`);
 const viaScript = await namespacesViaScript(NS);
 console.log(`${NS} namespaces with a veth each, through a script: ${fmt(viaScript)} µs per namespace`);
-const kNs = kernel(namespacesScript(NS));
+const kNs = await kernel(namespacesScript(NS));
 if (kNs !== undefined) {
   const kus = (kNs * 1000) / NS;
   console.log(`${NS} namespaces with a veth each, real kernel (same script): ${fmt(kus)} µs per namespace → emulated/kernel time = ${(viaScript / kus).toFixed(2)}`);
