@@ -2602,15 +2602,15 @@ function litSegs(v: string, out: SegOrBrk[], tildeOk: boolean, assign: boolean, 
   flush();
 }
 
-/** Inside double quotes a backslash only quotes $ ` " \ and newline. */
-function unescapeDq(v: string): string {
+/** Remove the backslashes that quote one of `quotable` or a newline (a line continuation). */
+function unescapeSome(v: string, quotable: string): string {
   if (!v.includes('\\')) return v;
   let out = '';
   for (let i = 0; i < v.length; i++) {
     const c = v[i]!;
     if (c === '\\' && i + 1 < v.length) {
       const n = v[i + 1]!;
-      if (n === '$' || n === '`' || n === '"' || n === '\\') {
+      if (quotable.includes(n)) {
         out += n;
         i++;
         continue;
@@ -2625,28 +2625,11 @@ function unescapeDq(v: string): string {
   return out;
 }
 
+/** Inside double quotes a backslash only quotes $ ` " \ and newline. */
+const unescapeDq = (v: string): string => unescapeSome(v, '$`"\\');
+
 /** Here-document bodies: a backslash quotes $ ` \ and newline. */
-function unescapeHdoc(v: string): string {
-  if (!v.includes('\\')) return v;
-  let out = '';
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i]!;
-    if (c === '\\' && i + 1 < v.length) {
-      const n = v[i + 1]!;
-      if (n === '$' || n === '`' || n === '\\') {
-        out += n;
-        i++;
-        continue;
-      }
-      if (n === '\n') {
-        i++;
-        continue;
-      }
-    }
-    out += c;
-  }
-  return out;
-}
+const unescapeHdoc = (v: string): string => unescapeSome(v, '$`\\');
 
 /** $'...' escapes. */
 export function ansiC(v: string): string {

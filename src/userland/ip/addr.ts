@@ -43,6 +43,7 @@ import {
   rtscopeN2a,
   sprintf1,
   talk,
+  flushSelected,
   type InetPrefix,
   type Ip,
   type Printer, LINK_TYPES_USAGE } from './utils.ts';
@@ -1011,33 +1012,25 @@ function ipaddrFlush(ip: Ip, f: LinkFilter): number {
   f.flush = true;
   const ns = ip.m.world.netns[ip.netns]!;
   const sel = dumpAddrs(ns, f.family).filter((a) => addrPasses(ip, f, a));
-  if (sel.length === 0) {
-    if (ip.opts.stats) ip.p.fp('Nothing to flush.\n');
-    return 0;
-  }
-  if (ip.opts.stats > 1) for (const a of sel) printAddrinfo(ip, f, a);
-  const nsId = ip.netns;
-  talk(ip, (k) => {
-    if (ip.c.proc.uid !== 0) throw kerr('EPERM');
-    const kns = getNs(k.w, nsId);
-    for (const a of sel) {
-      const d = kns.devs[a.ifindex];
-      if (!d) continue;
+  return flushSelected(
+    ip,
+    sel,
+    'addresses',
+    (a) => printAddrinfo(ip, f, a),
+    (k, nsId, a) => {
+      const d = getNs(k.w, nsId).devs[a.ifindex];
+      if (!d) return;
       if (a.family === AF.INET) {
         const src = a.src as InetAddr;
-        const i = d.addrs.findIndex((x) => x.local === src.local && x.prefixlen === src.prefixlen && x.address === src.address);
-        if (i >= 0) inetDelIfa(k, nsId, d, (x) => x.local === src.local && x.prefixlen === src.prefixlen && x.address === src.address);
+        const same = (x: InetAddr): boolean => x.local === src.local && x.prefixlen === src.prefixlen && x.address === src.address;
+        if (d.addrs.some(same)) inetDelIfa(k, nsId, d, same);
       } else {
         const src = a.src as Inet6Addr;
         if (d.addrs6.some((x) => x.address === src.address)) inet6AddrDel(d, src.address);
       }
-    }
-  }, 1);
-  if (ip.opts.stats) {
-    ip.p.fp(`\n*** Round 1, deleting ${sel.length} addresses ***\n`);
-    ip.p.fp('*** Flush is complete after 1 round ***\n');
-  }
-  return 0;
+    },
+    1,
+  );
 }
 
 // ---------------------------------------------------------------- ipaddr_modify

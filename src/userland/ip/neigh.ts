@@ -32,6 +32,7 @@ import {
   rtprotA2n,
   rtprotN2a,
   talk,
+  flushSelected,
   type InetPrefix,
   type Ip,
 } from './utils.ts';
@@ -343,19 +344,16 @@ function doShowOrFlush(ip: Ip, argv: string[], flush: boolean): number {
   }
   const entries = f.proxy ? [] : Object.values(ns.neigh).filter((n) => masterOk(n) && neighPasses(f, n) && !(f.index && ns.devs[f.index] === undefined));
   if (flush) {
-    if (entries.length === 0) {
-      if (ip.opts.stats) ip.p.fp('Nothing to flush.\n');
-      return 0;
-    }
-    if (ip.opts.stats > 1) for (const n of entries) printNeigh(ip, f, n);
-    const nsId = ip.netns;
-    talk(ip, (k) => {
-      if (ip.c.proc.uid !== 0) throw kerr('EPERM');
-      const kns = getNs(k.w, nsId);
-      for (const n of entries) if (kns.neigh[neighKey(n.dev, n.ip)]) neighDelete(k, nsId, n.dev, n.ip);
-    }, 1);
-    if (ip.opts.stats) ip.p.fp(`\n*** Round 1, deleting ${entries.length} entries ***\n*** Flush is complete after 1 round ***\n`);
-    return 0;
+    return flushSelected(
+      ip,
+      entries,
+      'entries',
+      (n) => printNeigh(ip, f, n),
+      (k, nsId, n) => {
+        if (getNs(k.w, nsId).neigh[neighKey(n.dev, n.ip)]) neighDelete(k, nsId, n.dev, n.ip);
+      },
+      1,
+    );
   }
   ip.p.newJsonObj();
   for (const n of entries) printNeigh(ip, f, n);

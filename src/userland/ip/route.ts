@@ -43,6 +43,7 @@ import {
   rtntypeN2a,
   rtnlErrorText,
   talk,
+  flushSelected,
   type InetPrefix,
   type Ip,
 } from './utils.ts';
@@ -532,7 +533,6 @@ function iprouteListFlush(ip: Ip, argv: string[], flush: boolean): number {
     f.oif = idx;
     f.oifmask = -1;
   }
-  const ns = ip.m.world.netns[ip.netns]!;
   const collect = (): RouteMsg[] => {
     const n = ip.m.world.netns[ip.netns]!;
     const out: RouteMsg[] = [];
@@ -544,25 +544,18 @@ function iprouteListFlush(ip: Ip, argv: string[], flush: boolean): number {
   if (flush) {
     f.flush = true;
     const sel = collect().filter((m) => m.family === AF.INET && m.route);
-    if (sel.length === 0) {
-      if (ip.opts.stats) ip.p.fp('Nothing to flush.\n');
-      return 0;
-    }
-    if (ip.opts.stats > 1) for (const m of sel) printRoute(ip, f, m);
-    const nsId = ip.netns;
-    talk(ip, (k) => {
-      if (ip.c.proc.uid !== 0) throw kerr('EPERM');
-      const kns = getNs(k.w, nsId);
-      for (const m of sel) {
-        const r = m.route!;
-        const i = kns.routes.findIndex((x) => sameRoute(x as Route, r));
-        if (i >= 0) kns.routes.splice(i, 1);
-      }
-    });
-    if (ip.opts.stats) ip.p.fp(`\n*** Round 1, deleting ${sel.length} entries ***\n*** Flush is complete after 1 round ***\n`);
-    return 0;
+    return flushSelected(
+      ip,
+      sel,
+      'entries',
+      (m) => printRoute(ip, f, m),
+      (k, nsId, m) => {
+        const routes = getNs(k.w, nsId).routes;
+        const i = routes.findIndex((x) => sameRoute(x as Route, m.route!));
+        if (i >= 0) routes.splice(i, 1);
+      },
+    );
   }
-  void ns;
   ip.p.newJsonObj();
   for (const m of collect()) printRoute(ip, f, m);
   ip.p.deleteJsonObj();

@@ -5,7 +5,7 @@
 // kernel errors. The ip objects (link.ts, addr.ts, route.ts, neigh.ts, netns.ts) use these.
 import type { CommandContext } from '../command.ts';
 import type { Kctx, Machine } from '../../kernel/machine.ts';
-import { KernelError, strError } from '../../kernel/errors.ts';
+import { kerr, KernelError, strError } from '../../kernel/errors.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { ipv4FromTextIproute, ipv4ToText, ipv6FromText, ipv6ToText, llAddrFromText, maskToPrefixLen } from '../../protocols/wire/addr.ts';
 
@@ -152,6 +152,29 @@ export function talk<T>(ip: Ip, fn: (k: Kctx) => T, code = 2): T {
     }
     throw e;
   }
+}
+
+/** The flush every `ip OBJECT flush` shares (iproute2 dumps and deletes in rounds until
+ *  nothing is left; one round always suffices here): "Nothing to flush." for an empty
+ *  selection, -s -s lists what goes, one transaction deletes it all (users get EPERM), and -s
+ *  prints the rounds. */
+export function flushSelected<T>(ip: Ip, sel: T[], what: string, show: (x: T) => void, del: (k: Kctx, nsId: number, x: T) => void, code = 2): number {
+  if (sel.length === 0) {
+    if (ip.opts.stats) ip.p.fp('Nothing to flush.\n');
+    return 0;
+  }
+  if (ip.opts.stats > 1) for (const x of sel) show(x);
+  const nsId = ip.netns;
+  talk(
+    ip,
+    (k) => {
+      if (ip.c.proc.uid !== 0) throw kerr('EPERM');
+      for (const x of sel) del(k, nsId, x);
+    },
+    code,
+  );
+  if (ip.opts.stats) ip.p.fp(`\n*** Round 1, deleting ${sel.length} ${what} ***\n*** Flush is complete after 1 round ***\n`);
+  return 0;
 }
 
 /** The namespace the process is in, as a live snapshot. */
