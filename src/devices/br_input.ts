@@ -18,50 +18,54 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, rxFram
   const st = port.port.state;
   if (st === 'disabled' || st === 'blocking' || st === 'listening') return;
   // br_nf_pre_routing: an IPv4 frame passes PREROUTING once, as it enters (conntrack, DNAT),
-  // with the bridge as in device and the port as physdev in
+  // with the bridge as in device and the port as physdev in; from then on it carries its in
+  // port (skb->nf_bridge) to the hooks it meets later
   let frame = rxFrame;
+  let nfIn: Draft<Device> | undefined;
   if (brNfCallIptables(k, nsId, br, frame)) {
     const f = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br, undefined, undefined, { physin: port });
     if (!f) return;
     frame = f;
+    nfIn = port;
   }
   const src = macToText(frame, 6);
   if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, nsId, br, port.ifindex, src);
   if (st === 'learning') return;
   const dst = macToText(frame, 0);
   if (macIsMulticast(frame, 0)) {
-    brFlood(k, nsId, br, port.ifindex, frame);
-    brPassFrameUp(k, nsId, br, port, frame);
+    brFlood(k, nsId, br, port.ifindex, frame, nfIn);
+    brPassFrameUp(k, nsId, br, frame, nfIn);
     return;
   }
   const e = brFdbFind(k, br, dst);
   if (e && !e.local) e.used = k.m.now;
   if (e?.local || dst === br.mac) {
-    brPassFrameUp(k, nsId, br, port, frame);
+    brPassFrameUp(k, nsId, br, frame, nfIn);
     return;
   }
-  if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, port, frame);
+  if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, frame, nfIn);
   if (e) {
-    if (e.port !== port.ifindex) brForward(k, nsId, ns.devs[e.port], frame, port);
-  } else brFlood(k, nsId, br, port.ifindex, frame);
+    if (e.port !== port.ifindex) brForward(k, nsId, br, ns.devs[e.port], frame, nfIn);
+  } else brFlood(k, nsId, br, port.ifindex, frame, nfIn);
 }
 
 /** br_pass_frame_up: the bridge device receives it (its taps, then its own stack; br_netfilter
  *  remembers the port an IPv4 frame came in on). */
-function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, port: Draft<Device>, frame: Uint8Array): void {
+function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array, nfIn: Draft<Device> | undefined): void {
   if (!br.up) return;
   br.stats.rxPackets++;
   br.stats.rxBytes += frame.length;
   runTaps(k, nsId, br, frame, 'in');
-  if (brNfCallIptables(k, nsId, br, frame)) nfBridgeUp(k, nsId, frame, br.ifindex, port.ifindex);
+  if (nfIn) nfBridgeUp(k, nsId, frame, br.ifindex, nfIn.ifindex);
   deliverToStack(k, nsId, br, frame);
 }
 
-/** `from`: the port a bridged frame came in on (none for the bridge's own transmissions). */
-function brForward(k: Kctx, nsId: number, to: Draft<Device> | undefined, frame: Uint8Array, from?: Draft<Device>): void {
+/** `nfIn`: the port an IPv4 frame br_netfilter took in came by (none for frames it does not
+ *  see, and for the bridge's own transmissions). */
+function brForward(k: Kctx, nsId: number, br: Draft<Device>, to: Draft<Device> | undefined, frame: Uint8Array, nfIn?: Draft<Device>): void {
   if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
   // br_netfilter: a bridged IPv4 frame passes iptables as `-i br -o br`
-  const f = from ? brNfForward(k, nsId, from, to, frame) : frame;
+  const f = nfIn ? brNfForward(k, nsId, br, nfIn, to, frame) : frame;
   if (!f) return;
   runTaps(k, nsId, to, f, 'out');
   deviceOps(to.kind).xmit(k, nsId, to, f);
@@ -77,19 +81,17 @@ function brNfCallIptables(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8
 /** br_nf_forward_ip, br_nf_post_routing: an IPv4 frame crossing the bridge (it passed
  *  PREROUTING on the way in) passes FORWARD and POSTROUTING (SNAT, confirm) for each port it
  *  leaves by, with the bridge as both devices and the ports as physdev in/out. */
-function brNfForward(k: Kctx, nsId: number, from: Draft<Device>, to: Draft<Device>, frame: Uint8Array): Uint8Array | null {
-  const br = k.w.netns[nsId]!.devs[from.master!]!;
-  if (!brNfCallIptables(k, nsId, br, frame)) return frame;
+function brNfForward(k: Kctx, nsId: number, br: Draft<Device>, from: Draft<Device>, to: Draft<Device>, frame: Uint8Array): Uint8Array | null {
   const fwd = nfHookIpv4(k, nsId, 'FORWARD', frame, 14, br, br, undefined, { physin: from, physout: to });
   return fwd && nfHookIpv4(k, nsId, 'POSTROUTING', fwd, 14, undefined, br, undefined, { physin: from, physout: to });
 }
 
 /** br_flood: every other forwarding port. */
-function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, frame: Uint8Array): void {
+function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, frame: Uint8Array, nfIn?: Draft<Device>): void {
   const ns = k.w.netns[nsId]!;
   for (const p of Object.values(ns.devs)) {
     if (p.master !== br.ifindex || p.ifindex === ingress || !p.port?.flood) continue;
-    brForward(k, nsId, p, frame, ingress ? ns.devs[ingress] : undefined);
+    brForward(k, nsId, br, p, frame, nfIn);
   }
 }
 
@@ -99,6 +101,6 @@ export function brDevXmit(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8
   br.stats.txBytes += frame.length;
   const dst = macToText(frame, 0);
   const e = macIsMulticast(frame, 0) ? undefined : brFdbFind(k, br, dst);
-  if (e && !e.local) brForward(k, nsId, k.w.netns[nsId]!.devs[e.port], frame);
+  if (e && !e.local) brForward(k, nsId, br, k.w.netns[nsId]!.devs[e.port], frame);
   else if (!e) brFlood(k, nsId, br, 0, frame);
 }

@@ -61,7 +61,8 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Arr
   if (!ipRcvCore(ns, rxFrame, ip)) return;
   // PREROUTING: conntrack, and DNAT before the route is chosen; not again for a frame a bridge
   // passed up after br_netfilter ran it (ip_sabotage_in)
-  const frame = nfBridgeUpPort(k, nsId, rxFrame, d) ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
+  const sabotaged = ns.nfHooks && nfBridgeUpPort(k, nsId, rxFrame, d) !== undefined;
+  const frame = sabotaged ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
   if (!frame) return;
   const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
   switch (v.kind) {

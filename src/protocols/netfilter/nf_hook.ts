@@ -6,7 +6,7 @@ import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 import { iptDoTable } from './ip_tables.ts';
-import { IP_CT_NEW, IP_CT_RELATED, IP_CT_RELATED_REPLY, nfConntrackConfirm, nfConntrackIn, nfCtGet } from './nf_conntrack_core.ts';
+import { IP_CT_NEW, nfConntrackConfirm, nfConntrackIn, nfCtGet } from './nf_conntrack_core.ts';
 import { natInitialized, nfNatPacket, nfNatSetupInfo, type NatManip } from './nf_nat_core.ts';
 import { nfBridgeMove, nfBridgeUpPort, type NfBridgePhys, type NfHook, type XtPkt } from './x_tables.ts';
 
@@ -19,7 +19,7 @@ function natHook(p: XtPkt, manip: NatManip): Uint8Array | null {
   const ct = nfCtGet(p.k, p.nsId, p.frame);
   if (!ct) return p.frame;
   const { c, e } = ct;
-  if (c.ctinfo !== IP_CT_RELATED && c.ctinfo !== IP_CT_RELATED_REPLY && c.ctinfo === IP_CT_NEW && !natInitialized(e, manip)) {
+  if (c.ctinfo === IP_CT_NEW && !natInitialized(e, manip)) {
     const nat = p.k.w.netns[p.nsId]!.nf.nat;
     if (nat?.[p.hook] && iptDoTable(p, nat) === 'DROP') return null;
     nfNatSetupInfo(p.k, p.nsId, e, manip, undefined);

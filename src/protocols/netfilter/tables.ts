@@ -37,7 +37,7 @@ function needsConntrack(r: NfRule): boolean {
 
 /** nf_ct_netns_get/put: conntrack's hooks follow the rules that need them; the tables' hooks
  *  exist while the tables do (only filter, mangle and raw see packets without conntrack). */
-export function nfCtNetnsSync(ns: Draft<Netns>): void {
+export function nfHooksSync(ns: Draft<Netns>): void {
   let users = 0;
   for (const t of Object.values(ns.nf)) for (const c of Object.values(t ?? {})) for (const r of c.rules) if (needsConntrack(r as NfRule)) users++;
   ns.ct.users = users;

@@ -8,7 +8,7 @@ import type { Command, CommandContext } from '../command.ts';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { NfMatch, NfRule, NfTable } from '../../kernel/types.ts';
 import { LOGLEVEL, printk } from '../../kernel/printk.ts';
-import { BUILTIN_CHAINS, builtinTable, emptyChain, nfCtNetnsSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
+import { BUILTIN_CHAINS, builtinTable, emptyChain, nfHooksSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
 import { maskToPrefixLen, prefixNetwork } from '../../protocols/wire/addr.ts';
 import { badArgument, chainHooks, Fail, kernelProblem, paramProblem, ruleEinval, xtablesStrtoui, type ExtOpt, type MatchExt, type TargetExt } from './xtables.ts';
 import { MATCH_EXTS, TARGET_EXTS } from './extensions.ts';
@@ -461,7 +461,7 @@ export function iptApply(k: Kctx, nsId: number, c: IptCmd): string {
     }
   }
   // rules that need conntrack turn its hooks on in this namespace (and off with the last one)
-  nfCtNetnsSync(ns);
+  nfHooksSync(ns);
   return output;
 }
 

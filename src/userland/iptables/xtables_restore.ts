@@ -7,7 +7,7 @@
 // line of the command that failed. --test parses and applies nothing; --table T restores only T.
 import type { Command, CommandContext } from '../command.ts';
 import type { Kctx } from '../../kernel/machine.ts';
-import { BUILTIN_CHAINS, emptyChain, nfCtNetnsSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
+import { BUILTIN_CHAINS, emptyChain, nfHooksSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
 import { FsError } from '../../shell/vfs.ts';
 import { getoptLong } from '../getopt.ts';
 import { assertValidChainName, iptApply, iptKernelAccess, iptParse } from './iptables.ts';
@@ -171,7 +171,7 @@ function restore(ctx: CommandContext, input: string, o: { counters: boolean; tes
           throw e instanceof Fail ? restoreFail(e, commitLine, op.line) : e;
         }
       }
-      nfCtNetnsSync(k.w.netns[nsId]!);
+      nfHooksSync(k.w.netns[nsId]!);
       return text;
     });
     ctx.stdout.write(out);
