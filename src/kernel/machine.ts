@@ -8,7 +8,7 @@
 import { produce, setAutoFreeze, type Draft } from 'immer';
 import { Heap } from './heap.ts';
 import { nextRandom } from './rng.ts';
-import type { SkbNfct, World } from './types.ts';
+import type { World } from './types.ts';
 
 // Deep-freezing every new snapshot costs more than the frames themselves; the kernel code only
 // writes through drafts, and the test suite turns freezing back on (test/setup.ts) to prove it.
@@ -126,8 +126,6 @@ export class Machine {
   readonly stormBudget: number;
   /** events run in the current batch (one mutate, one clock step) */
   private batchEvents = 0;
-  /** conntrack's per-packet reference (skb->_nfct), kept beside the frame it belongs to */
-  readonly nfct = new WeakMap<Uint8Array, SkbNfct>();
   /** the budget ran out: the run is being stopped */
   stormed = false;
   /** per-machine side tables that hold non-serialisable kernel state (sockets, queued frames) */

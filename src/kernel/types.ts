@@ -284,15 +284,6 @@ export interface CtEntry {
   expires: number;
 }
 
-/** What a packet carries of conntrack (skb->_nfct): the entry — confirmed (by id) or still
- *  unconfirmed (`fresh`, inserted by nf_conntrack_confirm) — and the ctinfo (IP_CT_*). */
-export interface SkbNfct {
-  ns: number;
-  ctinfo: number;
-  id: number;
-  fresh?: CtEntry;
-}
-
 export interface NfConntrack {
   /** nf_ct_netns_get references (rules that need conntrack): the hooks run only while > 0 */
   users: number;

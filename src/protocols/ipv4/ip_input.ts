@@ -89,7 +89,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Arr
       }
       ipIncStats(ns, 'ForwDatagrams');
       const out = frame.slice();
-      nfCtMove(k, frame, out);
+      if (ns.nfHooks) nfCtMove(k, frame, out);
       ipv4DecTtl(out, ip);
       // the sender could reach the next hop itself: tell it so, and forward all the same
       if (mkrouteInputDoRedirect(ns, d, ipv4Src(frame, ip), v.route)) ipRtSendRedirect(k, nsId, out, ip, v.route);

@@ -5,7 +5,7 @@
 import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import { NS_PER_SEC } from '../../kernel/machine.ts';
-import type { CtEntry, CtTuple, Netns, SkbNfct } from '../../kernel/types.ts';
+import type { CtEntry, CtTuple, Netns } from '../../kernel/types.ts';
 import { ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src, IPPROTO_ICMP } from '../wire/ipv4.ts';
 import { ICMP_CT_TIMEOUT, icmpInvertTuple, icmpIsError, icmpIsNew, icmpPktToTuple } from './nf_conntrack_proto_icmp.ts';
 
@@ -30,6 +30,22 @@ export const IPS_DST_NAT_DONE = 1 << 8;
 const GENERIC_TIMEOUT = 600 * NS_PER_SEC;
 
 type AnyNs = Netns | Draft<Netns>;
+
+/** What a packet carries of conntrack (skb->_nfct): the entry — confirmed (by id) or still
+ *  unconfirmed (`fresh`, inserted by nf_conntrack_confirm) — and the ctinfo (IP_CT_*). */
+export interface SkbNfct {
+  ns: number;
+  ctinfo: number;
+  id: number;
+  fresh?: CtEntry;
+}
+
+/** The skb->_nfct of every frame in flight: a side table of the machine, beside the frames. */
+function skbNfct(k: Kctx): WeakMap<Uint8Array, SkbNfct> {
+  let w = k.m.side.get('nf_conntrack.skb') as WeakMap<Uint8Array, SkbNfct> | undefined;
+  if (!w) k.m.side.set('nf_conntrack.skb', (w = new WeakMap()));
+  return w;
+}
 
 export function tupleKey(t: CtTuple): string {
   return `${t.proto}/${t.src}/${t.dst}/${t.sport}/${t.dport}`;
@@ -93,7 +109,7 @@ export function ctFind(ns: Draft<Netns>, now: number, t: CtTuple): { e: Draft<Ct
 
 /** The packet's conntrack reference in this namespace (nf_ct_get), if it has one. */
 export function nfCtGet(k: Kctx, nsId: number, frame: Uint8Array): { c: SkbNfct; e: Draft<CtEntry> | CtEntry } | undefined {
-  const c = k.m.nfct.get(frame);
+  const c = skbNfct(k).get(frame);
   if (!c || c.ns !== nsId) return undefined;
   const e = c.fresh ?? k.w.netns[nsId]?.ct.entries[c.id];
   return e ? { c, e } : undefined;
@@ -105,7 +121,7 @@ export function nfConntrackIn(k: Kctx, nsId: number, frame: Uint8Array, ip: numb
   const ns = k.w.netns[nsId]!;
   if (ns.ct.users === 0) return;
   // looped back locally: it still carries the flow it was sent with
-  if (k.m.nfct.get(frame)?.ns === nsId) return;
+  if (skbNfct(k).get(frame)?.ns === nsId) return;
   const now = k.m.now;
   const t = pktToTuple(frame, ip);
   if (t.proto === IPPROTO_ICMP && icmpIsError(t.dport >> 8)) {
@@ -114,7 +130,7 @@ export function nfConntrackIn(k: Kctx, nsId: number, frame: Uint8Array, ip: numb
     if (frame.length < inner + 20 + 8) return;
     const quoted = invertTuple(pktToTuple(frame, inner));
     const f = quoted && ctFind(ns, now, quoted);
-    if (f) k.m.nfct.set(frame, { ns: nsId, id: f.e.id, ctinfo: f.dir ? IP_CT_RELATED_REPLY : IP_CT_RELATED });
+    if (f) skbNfct(k).set(frame, { ns: nsId, id: f.e.id, ctinfo: f.dir ? IP_CT_RELATED_REPLY : IP_CT_RELATED });
     return;
   }
   const f = ctFind(ns, now, t);
@@ -125,19 +141,19 @@ export function nfConntrackIn(k: Kctx, nsId: number, frame: Uint8Array, ip: numb
       f.e.status |= IPS_SEEN_REPLY;
     } else ctinfo = f.e.status & IPS_SEEN_REPLY ? IP_CT_ESTABLISHED : IP_CT_NEW;
     f.e.expires = now + timeoutOf(t.proto);
-    k.m.nfct.set(frame, { ns: nsId, id: f.e.id, ctinfo });
+    skbNfct(k).set(frame, { ns: nsId, id: f.e.id, ctinfo });
     return;
   }
   if (t.proto === IPPROTO_ICMP && !icmpIsNew(t.dport >> 8)) return;
   const reply = invertTuple(t);
   if (!reply) return;
   const fresh: CtEntry = { id: 0, orig: t, reply, status: 0, expires: now + timeoutOf(t.proto) };
-  k.m.nfct.set(frame, { ns: nsId, id: 0, ctinfo: IP_CT_NEW, fresh });
+  skbNfct(k).set(frame, { ns: nsId, id: 0, ctinfo: IP_CT_NEW, fresh });
 }
 
 /** __nf_conntrack_confirm: the first packet made it through; its flow enters the table. */
 export function nfConntrackConfirm(k: Kctx, nsId: number, frame: Uint8Array): void {
-  const c = k.m.nfct.get(frame);
+  const c = skbNfct(k).get(frame);
   if (!c?.fresh || c.ns !== nsId) return;
   const ns = k.w.netns[nsId]!;
   const e = c.fresh;
@@ -154,8 +170,8 @@ export function nfConntrackConfirm(k: Kctx, nsId: number, frame: Uint8Array): vo
 
 /** Hand the packet's conntrack reference to a copy of it (the skb was cloned or unshared). */
 export function nfCtMove(k: Kctx, from: Uint8Array, to: Uint8Array): void {
-  const c = k.m.nfct.get(from);
-  if (c) k.m.nfct.set(to, c);
+  const c = skbNfct(k).get(from);
+  if (c) skbNfct(k).set(to, c);
 }
 
 /** Is the tuple already some flow's reply (nf_conntrack_tuple_taken, for NAT's unique tuple)? */
