@@ -4,11 +4,14 @@
 // noise (MLDv2, DAD NS, RS); tcpdump -w keeps the frames in test/tcpdump/*.pcap, and the real
 // `tcpdump -r` prints them with each option set of OPTION_SETS into test/tcpdump/NAME.txt.
 // test/tcpdump-golden.test.ts reads the same pcaps with nsemu's tcpdump and compares.
+// test/tcpdump/MANIFEST.json keeps the kernel, the tool versions, the date and the sha256 of every
+// file written (test/verify-manifest.test.ts checks them: a hand edit fails there).
 //
 //   npx tsx scripts/record-tcpdump.ts
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelAvailable, runInSandbox } from '../src/verify/sandbox.ts';
+import { kernelRelease, sha256, toolVersions, type FilesManifest } from '../src/verify/recorder.ts';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'tcpdump');
 
@@ -90,8 +93,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   mkdirSync(OUT, { recursive: true });
   // a fresh set: outputs of option sets that no longer exist must not linger
   for (const f of readdirSync(OUT)) if (f.startsWith('va.')) rmSync(join(OUT, f));
+  rmSync(join(OUT, 'MANIFEST.json'), { force: true });
+  const tools = toolVersions();
   const r = await runInSandbox(SCRIPT, { cwd: OUT });
   process.stdout.write(r.output);
-  writeFileSync(join(OUT, 'README.md'), 'Recorded by `npx tsx scripts/record-tcpdump.ts` on the real kernel (tcpdump 4.99.3, libpcap 1.10.3). Do not edit.\n');
+  writeFileSync(
+    join(OUT, 'README.md'),
+    `Recorded by \`npx tsx scripts/record-tcpdump.ts\` on the real kernel (tcpdump ${tools.tcpdump}, libpcap ${tools.libpcap}). Do not edit: MANIFEST.json holds the sha256 of each file.\n`,
+  );
+  if (r.status === 0) {
+    const files: Record<string, string> = {};
+    for (const f of readdirSync(OUT).sort()) if (f.startsWith('va.')) files[f] = sha256(readFileSync(join(OUT, f)));
+    const m: FilesManifest = { kernel: kernelRelease(), tools, recorded: new Date().toISOString(), files };
+    writeFileSync(join(OUT, 'MANIFEST.json'), JSON.stringify(m, null, 2) + '\n');
+  } else console.error(`record-tcpdump: the script exited ${r.status}; no MANIFEST.json written`);
   process.exit(r.status);
 }

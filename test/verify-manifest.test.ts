@@ -1,11 +1,12 @@
 // Expected outputs under test/ come only from scripts/record.ts: each one has a manifest entry
 // whose sha256 matches the file (a hand edit fails here), and whose script sha256 matches the
-// script (a script changed without re-recording fails here too).
+// script (a script changed without re-recording fails here too). The tcpdump golden files
+// (test/tcpdump/, from scripts/record-tcpdump.ts) are checked against their MANIFEST.json the same way.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { checkExpectedDir, expectedPath } from '../src/verify/recorder.ts';
+import { checkExpectedDir, checkFilesManifest, expectedPath } from '../src/verify/recorder.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -39,4 +40,9 @@ test.each(['test/scenarios', 'test/errors'])('every script in %s has a recording
     .filter((s) => !existsSync(expectedPath(s)))
     .map((s) => relative(root, s));
   if (missing.length) throw new Error(`not recorded yet: ${missing.join(', ')}; run npx tsx scripts/record.ts ${missing.join(' ')}`);
+});
+
+test('every tcpdump golden file matches test/tcpdump/MANIFEST.json', () => {
+  const problems = checkFilesManifest(join(root, 'test/tcpdump'), /^va\./, 'npx tsx scripts/record-tcpdump.ts');
+  if (problems.length) throw new Error(problems.map((p) => `${relative(root, p.file)}: ${p.problem}`).join('\n'));
 });

@@ -207,3 +207,30 @@ export function checkExpectedDir(dir: string): ManifestProblem[] {
     if (!outs.includes(`${name}.out`)) problems.push({ file: manifestPath(dir), problem: `entry "${name}" has no ${name}.out` });
   return problems;
 }
+
+/** The manifest of a directory of recorded files (test/tcpdump/ by scripts/record-tcpdump.ts). */
+export interface FilesManifest {
+  kernel: string;
+  tools: Record<string, string>;
+  recorded: string;
+  /** file name → sha256 */
+  files: Record<string, string>;
+}
+
+/** Checks every file of DIR whose name matches `recorded` against DIR/MANIFEST.json, both ways. */
+export function checkFilesManifest(dir: string, recorded: RegExp, recorder: string): ManifestProblem[] {
+  const p = manifestPath(dir);
+  if (!existsSync(p)) return [{ file: p, problem: `missing: run ${recorder}` }];
+  const m = JSON.parse(readFileSync(p, 'utf8')) as FilesManifest;
+  const problems: ManifestProblem[] = [];
+  const present = readdirSync(dir).filter((f) => recorded.test(f)).sort();
+  for (const f of present) {
+    const want = m.files[f];
+    const file = join(dir, f);
+    if (!want) problems.push({ file, problem: `not in ${p}: recorded files come from ${recorder}, not from hand edits` });
+    else if (sha256(readFileSync(file)) !== want)
+      problems.push({ file, problem: `sha256 differs from the manifest's ${want}: the file was changed after recording (hand edit?); re-record with ${recorder}` });
+  }
+  for (const f of Object.keys(m.files)) if (!present.includes(f)) problems.push({ file: p, problem: `lists ${f}, which is missing` });
+  return problems;
+}
