@@ -3,14 +3,17 @@
 // error — is what a pure model of the route tables predicts, walked hop by hop; and no packet
 // loops forever: TTL ends every routing loop, the run stops on its own, having sent a bounded
 // number of frames.
-// The model is itself checked against the kernel: a failing case prints its script, which runs
-// unchanged there (npx tsx scripts/kernel-run.ts FILE.sh) to say which side is wrong; 130 random
-// cases of these generators gave the model's output on Linux 6.18. ROUTING_RUNS=N runs more.
+// The model is itself checked against the kernel: where the real kernel is available, one
+// sampled case of each outcome runs there (sandboxed) and must end as the model says; a failing
+// case prints its script, which runs unchanged there (npx tsx scripts/kernel-run.ts FILE.sh) to
+// say which side is wrong. ROUTING_RUNS=N runs more cases in nsemu.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScript } from '../src/shell/index.ts';
 import type { World as KernelWorld } from '../src/kernel/types.ts';
-import { buildWorld, expectedOutput, linkCount, observed, predict, script, specArb, type Spec } from './routing-model.ts';
+import { runInSandbox } from '../src/verify/sandbox.ts';
+import { describeNeeds, kernel } from './helpers/needs.ts';
+import { buildWorld, expectedOutput, linkCount, observed, predict, script, specArb, type Spec, type World } from './routing-model.ts';
 
 function framesSent(w: KernelWorld): number {
   let t = 0;
@@ -54,7 +57,7 @@ describe('routing over random trees of routers', () => {
     );
     // the generator reaches every outcome (else the property proves little)
     expect([...kinds.keys()]).toEqual(expect.arrayContaining(['Destination Net Unreachable', 'Time to live exceeded', 'connect', 'none', 'reply']));
-  }, 120_000);
+  });
 
   it('routing loops (default routes between neighbours) end by TTL: time exceeded from the router where it ran out', async () => {
     const kinds = new Map<string, number>();
@@ -72,7 +75,7 @@ describe('routing over random trees of routers', () => {
       { numRuns: Math.ceil(RUNS / 2), seed: 20_241_129 },
     );
     expect(loops).toBeGreaterThan(3);
-  }, 120_000);
+  });
 
   it('routes of types that fail the lookup: unreachable, prohibit, throw answer with their errors, blackhole is silent', async () => {
     const kinds = new Map<string, number>();
@@ -87,5 +90,30 @@ describe('routing over random trees of routers', () => {
     );
     expect([...hits].sort()).toEqual(['blackhole', 'prohibit', 'throw', 'unreachable']);
     expect([...kinds.keys()]).toEqual(expect.arrayContaining(['Destination Host Unreachable', 'Packet filtered', 'Destination Net Unreachable', 'none']));
-  }, 120_000);
+  });
+});
+
+describeNeeds('routing over random trees of routers, on the real kernel', kernel(), () => {
+  it('a sampled case of each outcome ends on the kernel as the model says', async () => {
+    // samples of the three generators above, the first case of each outcome
+    const samples = [
+      ...fc.sample(specArb(), { numRuns: 30, seed: 11 }),
+      ...fc.sample(specArb({ minRouters: 2, right: 30, missing: 30, noDefault: 0, target: 'unknown' }), { numRuns: 15, seed: 11 }),
+      ...fc.sample(specArb({ minRouters: 2, right: 40, missing: 0, failing: 60, target: 'host' }), { numRuns: 30, seed: 11 }),
+    ];
+    const picked = new Map<string, World>();
+    for (const sp of samples) {
+      const w = buildWorld(sp);
+      const o = predict(w);
+      const kind = o.kind === 'error' ? o.text : o.kind;
+      if (!picked.has(kind)) picked.set(kind, w);
+    }
+    expect([...picked.keys()]).toEqual(expect.arrayContaining(['Destination Net Unreachable', 'Time to live exceeded', 'connect', 'none', 'reply']));
+    for (const [kind, w] of picked) {
+      const src = script(w);
+      const { hits: _hits, ...outcome } = predict(w);
+      const r = await runInSandbox(src);
+      expect(observed(r.output), `the model says ${kind} (${JSON.stringify(outcome)}) for:\n${src}`).toBe(expectedOutput(outcome));
+    }
+  });
 });
