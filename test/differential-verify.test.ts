@@ -1,13 +1,13 @@
 // `nsemu verify`: the comparison, the report, the exit status and the progress bar, with a stub
-// kernel runner (no root needed); then one real-kernel run, guarded by kernelAvailable().
+// kernel runner (no root needed); then one real-kernel run (test/helpers/needs.ts).
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns, nsemuRunner, verifyCommand, type Runner } from '../src/verify/verify.ts';
-import { kernelAvailable, kernelRequired } from '../src/verify/sandbox.ts';
+import { describeNeeds, kernel } from './helpers/needs.ts';
+import { tempDir } from './helpers/tmp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'nsemu-verify-test-'));
+const dir = tempDir('nsemu-verify-test-');
 const script = (name: string, text: string): string => {
   const p = join(dir, `${name}.sh`);
   writeFileSync(p, text);
@@ -90,14 +90,8 @@ describe('nsemu verify (stub kernel)', () => {
   });
 });
 
-const k = kernelAvailable();
-describe('nsemu verify on the real kernel', () => {
-  if (!k.ok && !kernelRequired()) {
-    it.skip(`real kernel not available: ${k.reason}`, () => {});
-    return;
-  }
+describeNeeds('nsemu verify on the real kernel', kernel(), () => {
   it('matches a small script, and --record writes a manifest entry', async () => {
-    if (!k.ok) throw new Error(`NSEMU_REQUIRE_KERNEL=1 but the real kernel is not usable: ${k.reason}`);
     const { o, io: x } = io();
     const real = { ...x, kernelStatus: undefined };
     expect(await verifyCommand([ok], {}, real), o.out).toBe(0);
@@ -106,5 +100,5 @@ describe('nsemu verify on the real kernel', () => {
     expect(await verifyCommand([ok], { record: rec }, real)).toBe(0);
     const { checkExpectedDir } = await import('../src/verify/recorder.ts');
     expect(checkExpectedDir(join(rec, 'expected'))).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -1,19 +1,20 @@
 // Differential property tests: random small topologies and probes (src/verify/differential),
 // run in nsemu and on the real kernel (sandboxed), compared after normalising.
 //   - a fixed-seed batch on the real kernel (skipped without root unless NSEMU_REQUIRE_KERNEL=1);
-//   - the regression scenarios under test/differential/ against their recordings; those listed in
-//     test/differential/known-mismatches.txt must still differ (fixing one means updating the list);
+//   - the regression scenarios under test/differential/ against their recordings (output and exit
+//     status); those listed in test/differential/known-mismatches.txt are expected failures
+//     (it.fails: reported as such, and a failure once they match, so the list must be updated);
 //   - the generator and the shrinker, with a stub kernel (no root needed).
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { kernelAvailable, kernelRequired } from '../src/verify/sandbox.ts';
+import { describeNeeds, kernel } from './helpers/needs.ts';
 import { CaseRunner, runCases, sampleCases, shrinkCase } from '../src/verify/differential/run.ts';
 import { caseToScript } from '../src/verify/differential/script.ts';
 import { nsemuRunner, type Runner } from '../src/verify/verify.ts';
 import { normalize } from '../src/verify/normalize.ts';
 import { unifiedDiff } from '../src/verify/diff.ts';
-import { expectedPath } from '../src/verify/recorder.ts';
+import { expectedPath, readManifest } from '../src/verify/recorder.ts';
 
 /** The batch `npm test` runs: this seed's first BATCH cases all match on Linux 6.x. */
 export const BATCH_SEED = 1;
@@ -41,7 +42,7 @@ describe('differential generator', () => {
       const r = await nsemuRunner(`case${i}.sh`, s);
       expect(r.output, s).not.toMatch(/command not found|internal error|not supported|Usage:/);
     }
-  }, 60_000);
+  });
 
   it('shrinks a mismatch to a minimal script (stub kernel that differs on sysctl -w)', async () => {
     const stub: Runner = async (path, source) => {
@@ -65,7 +66,7 @@ describe('differential generator', () => {
     expect(s!.c.ups).toHaveLength(0);
     expect(s!.c.probes).toHaveLength(1);
     expect(s!.script.split('\n').filter((l) => l.startsWith('ip ')).length).toBeLessThanOrEqual(4);
-  }, 120_000);
+  });
 });
 
 describe('differential regression scenarios (test/differential)', () => {
@@ -73,34 +74,31 @@ describe('differential regression scenarios (test/differential)', () => {
     ? readFileSync(knownFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean)
     : [];
   const scripts = existsSync(regDir) ? readdirSync(regDir).filter((f) => f.endsWith('.sh')).sort() : [];
+  const manifest = readManifest(join(regDir, 'expected'));
   it('known-mismatches.txt lists only scripts that exist', () => {
     for (const k of known) expect(scripts, `${knownFile} lists ${k}`).toContain(k);
   });
   for (const f of scripts) {
     const path = join(regDir, f);
     const isKnown = known.includes(f);
-    it(`${f}${isKnown ? ' (known mismatch: must still differ)' : ''}`, async () => {
+    const body = async () => {
       const exp = expectedPath(path);
       expect(existsSync(exp), `${exp} missing: record it with npx tsx scripts/record.ts ${path}`).toBe(true);
+      const entry = manifest[basename(f, '.sh')];
+      expect(entry, `${f} has no entry in test/differential/expected/MANIFEST.json: record it`).toBeDefined();
       const want = readFileSync(exp, 'utf8');
-      const got = normalize((await nsemuRunner(path, readFileSync(path, 'utf8'))).output);
-      if (isKnown) {
-        if (got === want) throw new Error(`${f} now matches the kernel: remove it from test/differential/known-mismatches.txt`);
-      } else if (got !== want) {
-        throw new Error(`${f}: nsemu differs from the kernel's recording:\n${unifiedDiff(want, got, `kernel ${basename(exp)}`, `nsemu ${f}`, { maxLines: 120 })}`);
-      }
-    }, 60_000);
+      const r = await nsemuRunner(path, readFileSync(path, 'utf8'));
+      const got = normalize(r.output);
+      if (got !== want) throw new Error(`${f}: nsemu differs from the kernel's recording:\n${unifiedDiff(want, got, `kernel ${basename(exp)}`, `nsemu ${f}`, { maxLines: 120 })}`);
+      expect(r.status, `${f}: the output matches, but the exit status is not the kernel run's`).toBe(entry!.status);
+    };
+    if (isKnown) it.fails(`${f}: expected failure (a known mismatch, in the README's Differences; remove it from known-mismatches.txt once it matches)`, body);
+    else it(f, body);
   }
 });
 
-describe('differential batch on the real kernel', () => {
-  const k = kernelAvailable();
-  if (!k.ok && !kernelRequired()) {
-    it.skip(`real kernel not available (${k.reason}); NSEMU_REQUIRE_KERNEL=1 makes this a failure`, () => {});
-    return;
-  }
+describeNeeds('differential batch on the real kernel', kernel(), () => {
   it(`seed ${BATCH_SEED}: ${BATCH} random cases match the kernel`, async () => {
-    if (!k.ok) throw new Error(`NSEMU_REQUIRE_KERNEL=1 but the real kernel is not usable: ${k.reason}`);
     const runner = new CaseRunner();
     try {
       const results = await runCases(sampleCases(BATCH_SEED, BATCH), runner, BATCH, undefined, (i) => `differential case (seed ${BATCH_SEED}, case ${i})`);
@@ -116,5 +114,5 @@ describe('differential batch on the real kernel', () => {
     } finally {
       runner.close();
     }
-  }, 200_000);
+  });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScript } from '../src/shell/index.ts';
 import { ipv4ToText } from '../src/protocols/wire/addr.ts';
-import { kernelAvailable, kernelRequired, runInSandbox } from '../src/verify/sandbox.ts';
+import { runInSandbox } from '../src/verify/sandbox.ts';
+import { describeNeeds, kernel } from './helpers/needs.ts';
 import { flows, PUBLIC, script, specArb, type Nat } from './nat-model.ts';
 
 describe('NAT over random topologies', () => {
@@ -42,17 +43,11 @@ describe('NAT over random topologies', () => {
       { numRuns: Number(process.env.NAT_RUNS ?? 25), seed: 20_261_128 },
     );
     expect([...seen].sort()).toEqual(['masquerade', 'none', 'snat', 'snat-range']);
-  }, 120_000);
+  });
 });
 
-describe('NAT topologies on the real kernel', () => {
-  const k = kernelAvailable();
-  if (!k.ok && !kernelRequired()) {
-    it.skip(`real kernel not available (${k.reason}); NSEMU_REQUIRE_KERNEL=1 makes this a failure`, () => {});
-    return;
-  }
+describeNeeds('NAT topologies on the real kernel', kernel(), () => {
   it('prints what nsemu prints for sampled specs', async () => {
-    if (!k.ok) throw new Error(`NSEMU_REQUIRE_KERNEL=1 but the real kernel is not usable: ${k.reason}`);
     const lines = (out: string): string[] => out.split('\n').filter(Boolean).map((l) => l.replace(/, time \d+ms$/, '')).sort();
     // one spec of each NAT kind, with identifiers shared between hosts
     const specs = fc.sample(specArb, { numRuns: 40, seed: 5 }).filter((s, i, all) => all.findIndex((o) => o.nat === s.nat) === i);
@@ -62,5 +57,5 @@ describe('NAT topologies on the real kernel', () => {
       const [e, kr] = [await runScript(src, { seed: 3 }), await runInSandbox(src)];
       expect(lines(e.output), src).toEqual(lines(kr.output));
     }
-  }, 120_000);
+  });
 });

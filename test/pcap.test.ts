@@ -2,8 +2,7 @@
 // structure, random frames never crash the printer or the filter, and the real tcpdump and
 // tshark read what nsemu writes without warnings and print the same packets as nsemu's tcpdump.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +13,9 @@ import { runScript } from '../src/shell/index.ts';
 import { captureFiles } from '../src/capture/export.ts';
 import { PcapngRecorder } from '../src/capture/recorder.ts';
 import { createMachine } from '../src/kernel/world.ts';
+import { cli } from './helpers/cli.ts';
+import { all, describeNeeds, hostTool } from './helpers/needs.ts';
+import { tempDir } from './helpers/tmp.ts';
 
 describe('pcap', () => {
   it('parse(write(records)) gives the records back', () => {
@@ -96,17 +98,6 @@ describe('decoder and filter robustness (fuzz)', () => {
 
 // ---- the real tools read nsemu's files --------------------------------------------------------
 
-function tool(name: string): boolean {
-  return spawnSync(name, ['--version'], { encoding: 'utf8' }).status === 0;
-}
-const REQUIRE = process.env.NSEMU_REQUIRE_KERNEL === '1';
-const haveTcpdump = tool('tcpdump');
-const haveTshark = tool('tshark');
-if (!haveTcpdump || !haveTshark) {
-  if (REQUIRE) throw new Error('NSEMU_REQUIRE_KERNEL=1 but tcpdump/tshark are not installed');
-  console.warn(`pcap.test: skipping the real-tool checks (${[!haveTcpdump && 'tcpdump', !haveTshark && 'tshark'].filter(Boolean).join(', ')} missing)`);
-}
-
 const SCRIPT = `ip netns add a; ip netns add b
 ip link add va netns a type veth peer name vb netns b
 ip -n a addr add 10.0.0.1/24 dev va; ip -n b addr add 10.0.0.2/24 dev vb
@@ -128,8 +119,8 @@ tcpdump -nn -r /tmp/any.pcap 2>/dev/null
 echo ===
 tcpdump -nn -e -r /tmp/any1.pcap 2>/dev/null`;
 
-describe.skipIf(!haveTcpdump || !haveTshark)('the real tcpdump and tshark read nsemu files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nsemu-pcap-'));
+describeNeeds('the real tcpdump and tshark read nsemu files', all(hostTool('tcpdump', 'tcpdump'), hostTool('tshark', 'tshark')), () => {
+  const dir = tempDir('nsemu-pcap-');
   const go = async () => {
     const m = createMachine({ seed: 3 });
     const rec = new PcapngRecorder(m);
@@ -187,8 +178,8 @@ describe.skipIf(!haveTcpdump || !haveTshark)('the real tcpdump and tshark read n
 });
 
 describe('nsemu run --pcap / --out', () => {
-  it('writes the pcapng and the tcpdump -w files where asked, and nothing else', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nsemu-cli-pcap-'));
+  const dir = tempDir('nsemu-cli-pcap-');
+  it('writes the pcapng and the tcpdump -w files where asked, and nothing else', async () => {
     const script = join(dir, 's.sh');
     writeFileSync(
       script,
@@ -202,8 +193,7 @@ ip netns exec a ping -c 1 10.0.0.2 > /dev/null
 wait
 `,
     );
-    const bin = join(import.meta.dirname, '..', 'bin', 'nsemu.js');
-    const r = spawnSync('node', [bin, 'run', '--pcap', join(dir, 'all.pcapng'), '--out', join(dir, 'out'), script], { encoding: 'utf8' });
+    const r = await cli(['run', '--pcap', join(dir, 'all.pcapng'), '--out', join(dir, 'out'), script]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const pcap = pcapParse(new Uint8Array(readFileSync(join(dir, 'out', 'cap.pcap'))));
@@ -211,7 +201,7 @@ wait
     const ng = readFileSync(join(dir, 'all.pcapng'));
     expect(ng.readUInt32LE(0)).toBe(0x0a0d0d0a);
     // the same run again: the same bytes
-    const r2 = spawnSync('node', [bin, 'run', '--pcap', join(dir, 'all2.pcapng'), script], { encoding: 'utf8' });
+    const r2 = await cli(['run', '--pcap', join(dir, 'all2.pcapng'), script]);
     expect(r2.status).toBe(0);
     expect(readFileSync(join(dir, 'all2.pcapng')).equals(ng)).toBe(true);
   });

@@ -41,7 +41,7 @@ describe('whole runs', () => {
       }),
       { numRuns: 25 },
     );
-  }, 120_000);
+  });
 
   it('a command that fails leaves the World unchanged', async () => {
     const bad = fc.constantFrom(
@@ -77,7 +77,7 @@ describe('whole runs', () => {
       }),
       { numRuns: 40 },
     );
-  }, 120_000);
+  });
 
   it('on a chain of namespaces joined by veths, a ping succeeds exactly when both ends are up and addressed in one subnet', async () => {
     await fc.assert(
@@ -97,5 +97,5 @@ describe('whole runs', () => {
       }),
       { numRuns: 8 },
     );
-  }, 60_000);
+  });
 });

@@ -6,12 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { normalize } from '../src/verify/normalize.ts';
 import { unifiedDiff } from '../src/verify/diff.ts';
+import { describeNeeds, shared as sharedNeed, sharedDir } from './helpers/needs.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const shared = resolve(root, '../shared/scenarios');
+const shared = join(sharedDir, 'scenarios');
 const script = join(shared, 'normalize.sh');
 const rawDir = join(root, 'test/verify/raw');
 
@@ -25,11 +26,11 @@ function same(text: string, plain: boolean, label: string): void {
   if (got !== want) throw new Error(`${label}${plain ? ' (-p)' : ''}: TS normaliser differs from normalize.sh:\n${unifiedDiff(want, got, 'normalize.sh', 'normalize.ts', { maxLines: 60 })}`);
 }
 
-test('../shared/scenarios/normalize.sh is there to compare with', () => {
-  expect(existsSync(script), `${script} is missing: the tests expect the shared directory beside the repository (../shared)`).toBe(true);
-});
+describeNeeds('normalize.ts = normalize.sh', sharedNeed(), () => {
+  test('../shared/scenarios/normalize.sh is there to compare with', () => {
+    expect(existsSync(script), `${script} is missing`).toBe(true);
+  });
 
-describe.runIf(existsSync(script))('normalize.ts = normalize.sh', () => {
   const expectedDir = join(shared, 'expected');
   const recordings = existsSync(expectedDir) ? readdirSync(expectedDir).filter((f) => f.endsWith('.out')).sort() : [];
   test.each(recordings)('shared recording %s', (f) => {

@@ -7,9 +7,12 @@
 //   nsemu verify [--record DIR] SCRIPT.sh...                       compare with the real kernel
 // Output is streamed to the real stdout/stderr in the order the emulated processes write it;
 // the exit status is the script's. Machine notices (deadlock, time limit) go to stderr as nsemu: ...
+//
+// `main(argv, io)` runs the whole command line in-process against an I/O object (the tests call
+// it this way); src/cli/main.ts binds it to the real process.
 import { readFileSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runScript, Session, parse, preloadTextTools, ShellSyntaxError } from '../shell/index.ts';
 import { exportMachine } from '../capture/export.ts';
 
@@ -23,57 +26,58 @@ function secondsArg(v: string): number {
   return n;
 }
 
-// A reader that goes away (`nsemu run x.sh | head`) ends nsemu as SIGPIPE ends a program:
-// quietly, with status 128 + 13.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(128 + 13);
-  });
+/** Where the command line reads and writes: the real process, or a test's buffers. */
+export interface CliIo {
+  write(fd: 1 | 2, s: string): void;
+  /** the host's standard input (read only when an emulated process reads it) */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; pause(): unknown; unref?: () => void; setEncoding(e: BufferEncoding): unknown };
+  /** standard output is a terminal (prompts, line editing) */
+  stdoutTTY: boolean;
+  stderrTTY: boolean;
+  /** the terminal readline edits lines on, when stdin is one */
+  terminal?: NodeJS.WritableStream;
 }
-
-const write = (fd: 1 | 2, s: string): void => {
-  (fd === 1 ? process.stdout : process.stderr).write(s);
-};
 
 /**
  * The script's stdin: the host's stdin, read only when an emulated process reads it (a script
  * that never reads does not wait for an open pipe to close).
  */
-function hostStdin(): () => Promise<string | null> {
+function hostStdin(io: CliIo): () => Promise<string | null> {
   let it: AsyncIterator<string> | undefined;
   return async () => {
     if (!it) {
-      process.stdin.setEncoding('utf8');
-      it = (process.stdin as AsyncIterable<string>)[Symbol.asyncIterator]();
+      io.stdin.setEncoding('utf8');
+      it = (io.stdin as AsyncIterable<string>)[Symbol.asyncIterator]();
     }
     const r = await it.next();
     return r.done ? null : r.value;
   };
 }
 
-async function runAndExit(src: string, name: string, args: string[], o: { seed?: number; maxTime?: number; pcap?: string; out?: string }, mode: 'c' | 'file'): Promise<void> {
+async function runAndExit(io: CliIo, src: string, name: string, args: string[], o: { seed?: number; maxTime?: number; pcap?: string; out?: string }, mode: 'c' | 'file'): Promise<number> {
+  const write = io.write;
   const opts: Parameters<typeof runScript>[1] = { name, args, mode, onOutput: write, seed: o.seed ?? 1 };
   if (o.maxTime !== undefined) opts.maxTime = o.maxTime;
-  opts.stdin = hostStdin();
+  opts.stdin = hostStdin(io);
   // --pcap / --out: captures leave the machine only where the user asks
   const exp = o.pcap !== undefined || o.out !== undefined ? exportMachine({ seed: o.seed ?? 1, maxTime: o.maxTime, pcap: o.pcap, out: o.out, notice: (m) => write(2, m.endsWith('\n') ? m : `${m}\n`) }) : undefined;
   if (exp) opts.machine = exp.machine;
   const r = await runScript(src, opts);
   exp?.finish();
-  process.exitCode = r.status;
   // the host's stdin may have been opened: do not let it keep the process alive
-  process.stdin.pause();
-  process.stdin.unref?.();
+  io.stdin.pause();
+  io.stdin.unref?.();
+  return r.status;
 }
 
-async function shell(o: { seed?: number }): Promise<void> {
+async function shell(io: CliIo, o: { seed?: number }): Promise<number> {
   await preloadTextTools();
-  const session = new Session({ seed: o.seed ?? 1, onOutput: write });
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true, historySize: 1000, prompt: '# ' });
+  const session = new Session({ seed: o.seed ?? 1, onOutput: io.write });
+  const tty = io.stdin.isTTY === true;
+  // without a terminal readline writes nothing to its output: the session's own output goes to io
+  const rl = readline.createInterface({ input: io.stdin, output: tty ? io.terminal : undefined, terminal: tty, historySize: 1000, prompt: '# ' });
   let buf = '';
   let busy = false;
-  const tty = process.stdin.isTTY === true;
   const prompt = (cont: boolean): void => {
     if (!tty) return;
     rl.setPrompt(cont ? '> ' : '# ');
@@ -83,7 +87,7 @@ async function shell(o: { seed?: number }): Promise<void> {
     if (busy) session.interrupt();
     else {
       buf = '';
-      process.stdout.write('^C\n');
+      io.write(1, '^C\n');
       prompt(false);
     }
   });
@@ -129,12 +133,16 @@ async function shell(o: { seed?: number }): Promise<void> {
   prompt(false);
   const st = await session.exited;
   rl.close();
-  process.exitCode = st;
+  return st;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Run the nsemu command line (argv as process.argv: node, script, args…); resolves with the exit status. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let status = 0;
   const program = new Command();
   program
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.write(1, s), writeErr: (s) => io.write(2, s) })
     .name('nsemu')
     .enablePositionalOptions()
     .description('Deterministic userspace emulator of Linux networking: run bash scenarios against an emulated kernel')
@@ -148,7 +156,7 @@ export async function main(argv: string[]): Promise<void> {
         program.help({ error: true });
         return;
       }
-      await runAndExit(o.c, args[0] ?? 'bash', args.slice(1), o, 'c');
+      status = await runAndExit(io, o.c, args[0] ?? 'bash', args.slice(1), o, 'c');
     });
   program
     .command('run')
@@ -164,31 +172,31 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (script: string | undefined, args: string[], o: { c?: string; seed?: number; maxTime?: number; pcap?: string; out?: string }) => {
       if (o.c !== undefined) {
         const rest = script === undefined ? args : [script, ...args];
-        await runAndExit(o.c, rest[0] ?? 'bash', rest.slice(1), o, 'c');
+        status = await runAndExit(io, o.c, rest[0] ?? 'bash', rest.slice(1), o, 'c');
         return;
       }
       if (script === undefined) {
-        process.stderr.write('nsemu: run: a script or -c commands are required\n');
-        process.exitCode = 2;
+        io.write(2, 'nsemu: run: a script or -c commands are required\n');
+        status = 2;
         return;
       }
       let src: string;
       try {
-        src = script === '-' ? readFileSync(0, 'utf8') : readFileSync(script, 'utf8');
+        src = script === '-' ? await readAll(io.stdin) : readFileSync(script, 'utf8');
       } catch (e) {
         const code = (e as { code?: string }).code;
-        process.stderr.write(`nsemu: ${script}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : String((e as Error).message)}\n`);
-        process.exitCode = 127;
+        io.write(2, `nsemu: ${script}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : String((e as Error).message)}\n`);
+        status = 127;
         return;
       }
-      await runAndExit(src, script, args, o, 'file');
+      status = await runAndExit(io, src, script, args, o, 'file');
     });
   program
     .command('shell')
     .description('an interactive bash prompt on one emulated machine')
     .option('--seed <n>', 'random seed of the machine', intArg)
     .action(async (o: { seed?: number }) => {
-      await shell(o);
+      status = await shell(io, o);
     });
   program
     .command('verify')
@@ -197,16 +205,25 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<scripts...>', 'the scripts')
     .action(async (scripts: string[], o: { record?: string }) => {
       const { verifyCommand } = await import('../verify/verify.ts');
-      process.exitCode = await verifyCommand(scripts, o, {
-        out: (s) => process.stdout.write(s),
-        err: (s) => process.stderr.write(s),
-        tty: process.stderr.isTTY === true,
+      status = await verifyCommand(scripts, o, {
+        out: (s) => io.write(1, s),
+        err: (s) => io.write(2, s),
+        tty: io.stderrTTY,
       });
     });
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    // commander has printed its message (help, a bad option) through configureOutput
+    if (e instanceof CommanderError) return e.exitCode;
+    io.write(2, `nsemu: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 70;
+  }
+  return status;
 }
 
-await main(process.argv).catch((e: unknown) => {
-  process.stderr.write(`nsemu: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 70;
-});
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let s = '';
+  for await (const chunk of stream as AsyncIterable<string | Buffer>) s += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+  return s;
+}

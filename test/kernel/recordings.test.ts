@@ -13,24 +13,12 @@ import { describe, expect, test } from 'vitest';
 import { unifiedDiff } from '../../src/verify/diff.ts';
 import { normalize } from '../../src/verify/normalize.ts';
 import { expectedPath, readManifest, toolVersions } from '../../src/verify/recorder.ts';
-import { kernelAvailable, kernelRequired, machineState, runFileInSandbox, runInSandbox, startSandbox } from '../../src/verify/sandbox.ts';
+import { machineState, runFileInSandbox, runInSandbox, startSandbox } from '../../src/verify/sandbox.ts';
+import { describeNeeds, kernel } from '../helpers/needs.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const QUICK = ['ifindex-alloc', 'netns-ids', 'netns-move'];
 
-const kernel = kernelAvailable();
-
-if (!kernel.ok) {
-  if (kernelRequired())
-    test('the real kernel is usable (NSEMU_REQUIRE_KERNEL=1)', () => {
-      throw new Error(`NSEMU_REQUIRE_KERNEL=1, but real-kernel runs are impossible here: ${kernel.reason}`);
-    });
-  else {
-    const msg = `real-kernel tests skipped: ${kernel.reason} (set NSEMU_REQUIRE_KERNEL=1 to make this a failure)`;
-    console.warn(`[nsemu] ${msg}`);
-    test.skip(msg, () => {});
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,14 +45,14 @@ function hostProcessesWith(marker: string): string[] {
   return found;
 }
 
-describe.runIf(kernel.ok)('real kernel', () => {
+describeNeeds('real kernel', kernel(), () => {
   describe('recordings still hold', () => {
     const dir = join(root, 'test/scenarios');
     const manifest = readManifest(join(dir, 'expected'));
     test.each(QUICK)('%s', async (name) => {
       const script = join(dir, `${name}.sh`);
       const expected = readFileSync(expectedPath(script), 'utf8');
-      const r = await runFileInSandbox(script, { timeoutMs: 120_000 });
+      const r = await runFileInSandbox(script, { timeoutMs: 400_000 });
       const got = normalize(r.output);
       if (got !== expected) {
         const e = manifest[name];
@@ -83,7 +71,7 @@ describe.runIf(kernel.ok)('real kernel', () => {
       }
       const status = manifest[name]?.status;
       if (status !== undefined && r.status !== status) throw new Error(`test/scenarios/${name}.sh exited ${r.status}; the recording exited ${status}`);
-    }, 180_000);
+    });
   });
 
   describe('the sandbox leaves the machine alone', () => {
@@ -108,12 +96,12 @@ describe.runIf(kernel.ok)('real kernel', () => {
     test('after a normal run', async () => {
       const before = machineState();
       expect(before, 'the listings of the machine are not empty').toMatch(/\n1: lo: <LOOPBACK/);
-      const r = await runInSandbox(BUSY, { timeoutMs: 60_000 });
+      const r = await runInSandbox(BUSY, { timeoutMs: 400_000 });
       expect(r.output).toContain('nsemu_t1');
       expect(r.status).toBe(0);
       const after = machineState();
       if (after !== before) throw new Error(`the machine changed:\n${unifiedDiff(before, after, 'before', 'after')}`);
-    }, 90_000);
+    });
 
     test('during a run, and after one killed midway with SIGKILL', async () => {
       const marker = `1000.${process.pid}`;
@@ -122,9 +110,10 @@ describe.runIf(kernel.ok)('real kernel', () => {
       try {
         const script = join(tmp, 'kill.sh');
         writeFileSync(script, `${BUSY}\nip netns exec nsemu_t1 sleep ${marker} &\nsleep ${marker} &\necho READY\nsleep ${marker}\n`);
-        const r = startSandbox(script, { timeoutMs: 60_000 });
-        const ready = await waitFor(() => r.output().includes('READY'), 30_000);
-        expect(ready, `the sandbox never got ready; output:\n${r.output()}`).toBe(true);
+        const r = startSandbox(script, { timeoutMs: 400_000 });
+        // the state, not a line printed before it: READY comes before the last sleep starts
+        const ready = await waitFor(() => r.output().includes('READY') && hostProcessesWith(`sleep ${marker}`).length >= 3, 300_000);
+        expect(ready, `the sandbox never got its three sleeps running; output:\n${r.output()}`).toBe(true);
         expect(hostProcessesWith(`sleep ${marker}`).length).toBe(3);
         const during = machineState();
         if (during !== before) throw new Error(`the machine changed while the sandbox ran:\n${unifiedDiff(before, during, 'before', 'during')}`);
@@ -132,14 +121,14 @@ describe.runIf(kernel.ok)('real kernel', () => {
         const res = await r.result;
         expect(res.status).toBe(128 + 9);
         // namespace teardown is asynchronous in the kernel; give it a moment
-        const gone = await waitFor(() => hostProcessesWith(`sleep ${marker}`).length === 0, 10_000);
+        const gone = await waitFor(() => hostProcessesWith(`sleep ${marker}`).length === 0, 120_000);
         expect(gone, `processes left behind: ${hostProcessesWith(`sleep ${marker}`).join('; ')}`).toBe(true);
-        await waitFor(() => machineState() === before, 10_000);
+        await waitFor(() => machineState() === before, 120_000);
         const after = machineState();
         if (after !== before) throw new Error(`the machine changed after the killed run:\n${unifiedDiff(before, after, 'before', 'after')}`);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
-    }, 120_000);
+    });
   });
 });
