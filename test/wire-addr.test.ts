@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { runInSandbox } from '../src/verify/sandbox.ts';
+import { describeNeeds, kernel } from './helpers/needs.ts';
 import {
   eui64FromMac, inPrefix, ipv4FromText, ipv4FromTextAton, ipv4FromTextIproute, ipv4IsMulticast,
   ipv4Read, ipv4ToText, ipv4Write, ipv6FromText, ipv6LinkLocalFromMac, ipv6ToText, llAddrFromText,
@@ -196,7 +198,7 @@ describe('IPv6', () => {
     }
   });
 
-  it('EUI-64 link-local, as the kernel assigns it (verified on veths)', () => {
+  it('EUI-64 link-local, as the kernel assigns it (checked below where the kernel is available)', () => {
     expect(ipv6ToText(ipv6LinkLocalFromMac(macFromText('02:00:00:00:00:0a')!))).toBe('fe80::ff:fe00:a');
     expect(ipv6ToText(ipv6LinkLocalFromMac(macFromText('8a:80:9b:19:3c:28')!))).toBe('fe80::8880:9bff:fe19:3c28');
     fc.assert(fc.property(mac, (m) => {
@@ -204,6 +206,16 @@ describe('IPv6', () => {
       expect(e[0]! ^ 2).toBe(m[0]);
       expect([e[3], e[4]]).toEqual([0xff, 0xfe]);
     }));
+  });
+});
+
+describeNeeds('EUI-64 link-locals on the real kernel', kernel(), () => {
+  it('a veth pair with these MACs gets the link-locals computed above', async () => {
+    const macs = ['02:00:00:00:00:0a', '8a:80:9b:19:3c:28'];
+    const r = await runInSandbox(
+      `ip link add v0 address ${macs[0]} type veth peer name v1 address ${macs[1]}\nip link set v0 up; ip link set v1 up\nsleep 1\nip -6 -o addr show scope link | awk '{print $2, $4}' | sort\n`,
+    );
+    expect(r.output).toBe(macs.map((m, i) => `v${i} ${ipv6ToText(ipv6LinkLocalFromMac(macFromText(m)!))}/64\n`).join(''));
   });
 });
 

@@ -1,6 +1,7 @@
-// Known answers: frames captured on the real kernel (6.18, veths between namespaces, inside
-// `unshare --net`) with `tcpdump -xx -vv`, copied here with tcpdump's own decoding. Each is
-// parsed field by field and rebuilt from a hand-written Repr, byte for byte.
+// Known answers: frames as `tcpdump -xx -vv` prints them, with tcpdump's own decoding, copied
+// here by hand from captures on veths between namespaces (nothing re-captures them: the frames
+// checked against a recording are those of test/tcpdump/va.pcap, see tcpdump-golden.test.ts).
+// Each is parsed field by field and rebuilt from a hand-written Repr, byte for byte.
 import { describe, expect, it } from 'vitest';
 import { ipv4FromText, macFromText, macToText, MAC_BROADCAST, MAC_ZERO } from '../src/protocols/wire/addr.ts';
 import { pseudoHeaderSum } from '../src/protocols/wire/checksum.ts';
