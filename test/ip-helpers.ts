@@ -5,7 +5,6 @@ import type { Machine, Process } from '../src/kernel/machine.ts';
 import { createMachine } from '../src/kernel/world.ts';
 import { ip } from '../src/userland/ip/ip.ts';
 import { ethtool } from '../src/userland/ethtool.ts';
-import { sysctlWrite } from '../src/kernel/sysctl.ts';
 
 export interface Res {
   rc: number;
@@ -166,32 +165,4 @@ export async function ok(env: Env, cmd: string, opts: { netns?: number | string;
   const r = await env.run(cmd, opts);
   if (r.rc !== 0 || r.err !== '') throw new Error(`${cmd}: rc=${r.rc} err=${JSON.stringify(r.err)}`);
   return r.out;
-}
-
-/**
- * Run command lines one after the other and write what a terminal would show, as the real-kernel
- * transcripts in the tests were recorded: `$ cmd`, its stdout, its stderr, `[rc=N]` on failure.
- */
-export async function transcript(env: Env, lines: string, opts: { netns?: number | string; uid?: number } = {}): Promise<string> {
-  let t = '';
-  for (const line of lines.split('\n')) {
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    const sleep = /^sleep (\S+)$/.exec(line.trim());
-    if (sleep) {
-      env.settle(Number(sleep[1]));
-      t += `$ ${line}\n`;
-      continue;
-    }
-    const sysctl = /^sysctl -q -w net\.(\S+)=(\S+)$/.exec(line.trim());
-    if (sysctl) {
-      const ns = typeof opts.netns === 'string' ? env.ns(opts.netns) : (opts.netns ?? env.init);
-      env.m.mutate((k) => sysctlWrite(k, ns, sysctl[1]!.replace(/\./g, '/'), sysctl[2]!, 0));
-      t += `$ ${line}\n`;
-      continue;
-    }
-    const r = await env.run(line, opts);
-    t += `$ ${line}\n${r.all}`;
-    if (r.rc !== 0) t += `[rc=${r.rc}]\n`;
-  }
-  return t;
 }
