@@ -15,7 +15,7 @@
 // shortened (the ping count sized by a probe run) or ended (the workloads print their progress,
 // and the figure is reported at the size reached), and the row says so.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,7 @@ for (let i = 0; i < args.length; i++) {
   } else usage(a === '-h' || a === '--help' ? undefined : `unknown argument ${a}`);
 }
 const RUNS = o.runs || (o.quick ? 3 : 5);
-const CAP_MS = (o.cap || (o.quick ? 15 : 180)) * 1000;
+const CAP_MS = (o.cap || (o.quick ? 12 : 180)) * 1000;
 const SIZES = o.quick
   ? { pings: 2000, mesh: 12, setup: 100, rss: [200, 500, 1000], cases: 40 }
   : { pings: 20_000, mesh: 64, setup: 1000, rss: [1000, 5000, 10_000], cases: 500 };
@@ -196,7 +196,7 @@ function timeCommand(argv: string[], capMs: number): Promise<{ ms: number; statu
 interface KernelSpec { setup: string; pre?: string; workload: string; post?: string; runs: number; fresh: boolean; file?: string }
 interface KernelRun { ms: number; status: number; pre: string; post: string }
 
-const kernelStatus = o.kernel ? kernelAvailable() : { ok: false, reason: 'not asked for (--no-kernel)', missingTools: [] };
+const kernelStatus = o.kernel ? kernelAvailable() : { ok: false, reason: 'not asked for: --no-kernel', missingTools: [] };
 
 function kernelScript(k: KernelSpec, runs: number): string {
   const lines = ['set +e'];
@@ -501,6 +501,20 @@ async function differentialRow(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Main
 
+/** Which code `nsemu run` runs: bin/nsemu.js takes the bundle only when it is newer than every
+ *  source it was built from (else the sources through tsx, slower to start). */
+function nsemuRunPath(): string {
+  if (process.env.NSEMU_DEV === '1') return 'TypeScript sources via tsx (NSEMU_DEV=1)';
+  try {
+    const built = statSync(join(ROOT, 'dist', 'nsemu.js')).mtimeMs;
+    const sources = JSON.parse(readFileSync(join(ROOT, 'dist', 'sources.json'), 'utf8')) as string[];
+    const newer = sources.find((f) => statSync(join(ROOT, f)).mtimeMs > built);
+    return newer ? `TypeScript sources via tsx (${newer} is newer than the bundle: npm run build)` : 'the bundle dist/nsemu.js';
+  } catch {
+    return 'TypeScript sources via tsx (no usable bundle: npm run build)';
+  }
+}
+
 const tools = toolVersions();
 const gitRev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
 const env = {
@@ -511,9 +525,11 @@ const env = {
   iptables: tools.iptables,
   'bridge-utils': tools['bridge-utils'],
   nsemu: gitRev,
+  nsemuRun: nsemuRunPath(),
 };
 log(`nsemu bench (${o.quick ? 'quick' : 'full'}): ${RUNS} runs per figure (median), cap ${secs(CAP_MS)} per row; nsemu ${env.nsemu}`);
 log(`node ${env.node}, kernel ${env.kernel}, iproute2 ${env.iproute2}, iputils ${env.iputils}, iptables ${env.iptables}, bridge-utils ${env['bridge-utils']}`);
+log(`nsemu run runs ${env.nsemuRun}`);
 log(kernelStatus.ok ? 'real kernel: yes (recorder sandbox)' : `real kernel: no (${kernelStatus.reason})`);
 const t0 = performance.now();
 
