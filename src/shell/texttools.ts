@@ -4,7 +4,7 @@
 // its environment and cwd, and its stdin read to end-of-file first (through the process's
 // descriptor, so it waits in virtual time). The command objects are taken once from a Bash
 // instance and called directly: ~20-50 us a call instead of ~1 ms through Bash.exec's parser.
-import { Bash, createCommandContext, InMemoryFs } from 'just-bash';
+import type * as JustBash from 'just-bash';
 import type { Command, CommandContext } from '../userland/command.ts';
 import { JbFs, toBytes, bytesToLatin1, type StdHooks } from './vfs.ts';
 import { System } from './system.ts';
@@ -23,9 +23,13 @@ interface JbCommand {
 }
 
 let table: Map<string, JbCommand> | undefined;
+/** just-bash itself, loaded by preloadTextTools (its module graph is most of nsemu's code) */
+let jb: typeof JustBash | undefined;
+type CtxInit = Parameters<typeof JustBash.createCommandContext>[0];
 
 function commands(): Map<string, JbCommand> {
   if (!table) {
+    const { Bash, InMemoryFs } = jb!;
     const b = new Bash({ fs: new InMemoryFs(), commands: undefined });
     const t = (b as unknown as { commands?: Map<string, JbCommand> }).commands;
     if (!(t instanceof Map)) throw new Error('just-bash: command table not found (version changed?)');
@@ -44,6 +48,20 @@ export const TEXT_TOOLS = [
 
 let preloaded: Promise<void> | undefined;
 
+const TOOL_WORD = new RegExp(`(?:^|[^\\w-])(?:${[...TEXT_TOOLS, 'printf', 'cat'].join('|')})(?![\\w-])`);
+
+/**
+ * Whether a script may call a just-bash tool (the printf builtin is one): whether one's name
+ * appears in its text at all, as a word, in a command, an argument, a string or a comment.
+ * runScript preloads the tools only then (loading just-bash is most of nsemu's start-up). A
+ * script that reaches a tool without naming it (a name built at run time, commands read from
+ * the host's stdin) loads it on first use: the same output, unless another process is busy
+ * computing without blocking meanwhile (see preloadTextTools).
+ */
+export function mayUseTextTools(src: string): boolean {
+  return TOOL_WORD.test(src);
+}
+
 /**
  * Load every tool's code now. just-bash loads a command's module on its first call, which is
  * real I/O: done in the middle of a run it would let wall-clock time decide how processes
@@ -52,7 +70,8 @@ let preloaded: Promise<void> | undefined;
  */
 export function preloadTextTools(): Promise<void> {
   preloaded ??= (async () => {
-    const ctx = createCommandContext({ fs: new InMemoryFs(), cwd: '/', env: new Map() } as unknown as Parameters<typeof createCommandContext>[0]);
+    jb = await import('just-bash');
+    const ctx = jb.createCommandContext({ fs: new jb.InMemoryFs(), cwd: '/', env: new Map() } as unknown as CtxInit);
     const t = commands();
     await Promise.all(
       [...TEXT_TOOLS, 'printf', 'cat'].map(async (n) => {
@@ -106,14 +125,14 @@ export async function runJb(name: string, args: string[], o: JbRunOpts): Promise
   if (o.stdout) hooks.stdout = o.stdout;
   if (o.stderr) hooks.stderr = o.stderr;
   const fs = new JbFs(o.sys.vfs, o.ctxProc, hooks);
-  const ctx = createCommandContext({
+  const ctx = jb!.createCommandContext({
     fs,
     cwd: o.cwd,
     env: new Map(Object.entries(o.env)),
     exportedEnv: o.env,
     stdin: bytesToLatin1(toBytes(o.stdin)),
     exec: (command: string, eo: { cwd: string; stdin?: string; env?: Record<string, string>; args?: string[] }) => subShell(o, command, eo),
-  } as unknown as Parameters<typeof createCommandContext>[0]);
+  } as unknown as CtxInit);
   return cmd.execute(args, ctx);
 }
 

@@ -7,7 +7,7 @@
 //   /proc/PID/ns/*            namespace links ("net:[inode]"); /proc/self -> the reader's pid
 // Every operation is synchronous (nothing here waits in virtual time) and takes the calling
 // process. `JbFs` adapts it to just-bash's IFileSystem for the text tools.
-import { unsafeBytesFromLatin1, type ByteString, type IFileSystem, type FsStat } from 'just-bash';
+import type { ByteString, IFileSystem, FsStat } from 'just-bash';
 import type { Machine, Process } from '../kernel/machine.ts';
 import type { KernelFiles } from '../kernel/files.ts';
 import { Errno, errnoName, KernelError, strError, type ErrnoName } from '../kernel/errors.ts';
@@ -695,7 +695,8 @@ export class JbFs implements IFileSystem {
     return toText(await this.read(path));
   }
   async readFileBytes(path: string): Promise<ByteString> {
-    return unsafeBytesFromLatin1(bytesToLatin1(toBytes(await this.read(path))));
+    // just-bash's unsafeBytesFromLatin1 is this cast (a type tag); importing it would load just-bash
+    return bytesToLatin1(toBytes(await this.read(path))) as unknown as ByteString;
   }
   async readFileBuffer(path: string): Promise<Uint8Array> {
     return toBytes(await this.read(path));
