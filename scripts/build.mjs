@@ -4,7 +4,9 @@
 // through tsx, when the bundle is missing or older than a source file).
 //   node scripts/build.mjs          (npm run build; also run by npm ci / npm install: "prepare")
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +27,14 @@ const optionalMissing = {
   },
 };
 
+// mvdan-sh is loaded from a copy in dist/vendor with a V8 code cache (scripts/bundle/code-cache.mjs)
+const mvdanCached = {
+  name: 'mvdan-sh-cached',
+  setup(b) {
+    b.onResolve({ filter: /^mvdan-sh$/ }, (a) => (a.importer.startsWith(join(root, 'src')) ? { path: join(root, 'scripts/bundle/mvdan-sh.mjs') } : undefined));
+  },
+};
+
 const out = join(root, 'dist');
 rmSync(out, { recursive: true, force: true });
 const r = await build({
@@ -37,17 +47,27 @@ const r = await build({
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [optionalMissing],
+  plugins: [mvdanCached, optionalMissing],
   // CommonJS dependencies bundled into ESM call require() for node's modules
   banner: { js: "import { createRequire as __nsemuCreateRequire } from 'node:module'; const require = __nsemuCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   sourcesContent: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
 });
 // bin/nsemu.js runs the bundle only while none of these is newer than it (else the sources)
-const sources = [...Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/')), 'package.json'];
+const sources = [...Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/') || f.startsWith('scripts/')), 'package.json'];
 writeFileSync(join(out, 'sources.json'), `${JSON.stringify(sources, null, 1)}\n`);
 if (process.env.NSEMU_META === '1') writeFileSync(join(out, 'meta.json'), JSON.stringify(r.metafile));
+mkdirSync(join(out, 'vendor'));
+copyFileSync(createRequire(join(root, 'package.json')).resolve('mvdan-sh'), join(out, 'vendor/mvdan-sh.cjs'));
+// the code cache: what one run of the first example compiles (without it nsemu only starts slower)
+try {
+  execFileSync(process.execPath, [join(out, 'nsemu.js'), 'run', join(root, 'examples/veth-netns.sh')], { env: { ...process.env, NSEMU_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
+} catch (e) {
+  console.warn(`nsemu: build: no code cache for mvdan-sh (${e.message})`);
+}
 console.log(`nsemu: built ${relative(root, out)}/nsemu.js from ${sources.length - 1} sources`);
