@@ -1,6 +1,9 @@
 // ping (iputils 20221126, ping/ping.c + ping_common.c) over an emulated raw ICMP socket.
-// Timing follows iputils: one echo request per interval; after the last, wait up to the -W
-// linger time for what is outstanding; -w is an overall deadline.
+// Timing follows iputils' main_loop and pinger: one echo request per interval; below 10 ms
+// (MININTERVAL) the token logic of pinger() in milliseconds, and with interval 0 (-f, -i 0) the
+// next request goes when the reply is in or the socket's receive timeout runs out. After the last
+// request schedule_exit() waits for what is outstanding (the -W linger time if nothing came back,
+// else twice the longest RTT or the interval); -w is an overall deadline.
 import type { Command, CommandContext } from './command.ts';
 import { NS_PER_MS, NS_PER_SEC, SIG } from '../kernel/machine.ts';
 import { Errno, KernelError, strError } from '../kernel/errors.ts';
@@ -14,10 +17,16 @@ import { ipRouteOutput, isLocalAddr } from '../protocols/ipv4/route.ts';
 import { allocIpFrame, fillIpHeader, ipPushPendingFrames, nextIpId } from '../protocols/ipv4/ip_output.ts';
 import { ipIncStats } from '../protocols/ipv4/snmp.ts';
 import { RawSocket } from '../protocols/ipv4/raw.ts';
+import { HZ } from '../protocols/ipv4/inetpeer.ts';
 
 interface Opts {
   count: number;
-  interval: number; // ns
+  /** -i, in whole milliseconds as iputils keeps it (rts->interval) */
+  interval: number;
+  /** -i was given (opt_interval): -f leaves the interval alone */
+  intervalSet: boolean;
+  /** -f */
+  flood: boolean;
   linger: number; // ns (-W)
   deadline: number; // ns (-w), 0 = none
   size: number;
@@ -109,7 +118,7 @@ function parseSeconds(v: string): number | undefined {
 }
 
 function parseArgs(ctx: CommandContext): Opts | number {
-  const o: Opts = { count: 0, interval: NS_PER_SEC, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false, broadcast: false };
+  const o: Opts = { count: 0, interval: 1000, intervalSet: false, flood: false, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false, broadcast: false };
   const args = ctx.argv.slice(1);
   const withArg = new Set(['c', 'e', 'W', 'w', 'i', 'I', 's', 't', 'l', 'p', 'Q', 'M', 'm', 'T', 'F', 'S']);
   for (let i = 0; i < args.length; i++) {
@@ -168,8 +177,9 @@ function parseArgs(ctx: CommandContext): Opts | number {
             ctx.stderr.write(`ping: option argument contains garbage: ${val}\nping: this will become fatal error in the future\n`);
             s = Number.parseFloat(val!) || 0;
           }
-          if (s < 0.002 && ctx.proc.uid !== 0) return usageError(ctx, 'cannot flood; minimal interval allowed for user is 2ms');
-          o.interval = Math.round(s * NS_PER_SEC);
+          // rts.interval = (int)(optval * 1000); the user's 2 ms floor is setup()'s, after PING
+          o.interval = Math.trunc(s * 1000);
+          o.intervalSet = true;
           break;
         }
         case 'I':
@@ -202,7 +212,9 @@ function parseArgs(ctx: CommandContext): Opts | number {
         case 'v':
         case 'U':
         case 'A':
+          break;
         case 'f':
+          o.flood = true;
           break;
         default:
           ctx.stderr.write(`ping: invalid option -- '${f}'\n${USAGE}`);
@@ -214,23 +226,91 @@ function parseArgs(ctx: CommandContext): Opts | number {
     ctx.stderr.write('ping: usage error: Destination address required\n');
     return 1;
   }
+  // setup(): a flood without -i has interval 0
+  if (o.flood && !o.intervalSet) o.interval = 0;
   return o;
 }
 
-/** The least virtual time between two echo requests (what a send costs the host). */
-const MIN_SEND_GAP_NS = 10_000;
+/** MININTERVAL (ms): the gap an unanswered interval-0 flood keeps, and SCHINT's floor. */
+const MININTERVAL = 10;
+/** MINUSERINTERVAL (ms): the least interval a user may ask for. */
+const MINUSERINTERVAL = 2;
+/** MAX_DUP_CHK: bits in the table of received sequence numbers. */
+const MAX_DUP_CHK = 0x10000;
 
-/** iputils' time formatting: 3 decimals below 1 ms … none from 100 ms. */
-function fmtMs(ns: number): string {
-  const us = Math.round(ns / 1000);
-  if (us >= 100000 - 50) return `${Math.floor(us / 1000)}`;
-  if (us >= 10000 - 5) return `${Math.floor(us / 1000)}.${String(Math.floor((us % 1000) / 100))}`;
-  if (us >= 1000) return `${Math.floor(us / 1000)}.${String(Math.floor((us % 1000) / 10)).padStart(2, '0')}`;
-  return `${Math.floor(us / 1000)}.${String(us % 1000).padStart(3, '0')}`;
+/** pinger()'s clock difference in ms: whole seconds × 1000 plus the nanoseconds' difference
+ *  truncated toward zero (so 1 ms more than the floor when the nanoseconds wrapped round). */
+function elapsedMs(t: number, t0: number): number {
+  const ds = Math.floor(t / NS_PER_SEC) - Math.floor(t0 / NS_PER_SEC);
+  return ds * 1000 + Math.trunc(((t % NS_PER_SEC) - (t0 % NS_PER_SEC)) / NS_PER_MS);
 }
 
+/** The first time t ≥ t0 at which elapsedMs(t, t0) ≥ k (k ≥ 1): k ms on, or the next second
+ *  boundary if elapsedMs already says k there. */
+function whenElapsedMs(t0: number, k: number): number {
+  const a = t0 + k * NS_PER_MS;
+  const b = (Math.floor(t0 / NS_PER_SEC) + 1) * NS_PER_SEC;
+  return b < a && elapsedMs(b, t0) >= k ? b : a;
+}
+
+/** When a recvmsg() under SO_RCVTIMEO of `ms` gives up: sock_set_timeout rounds the time up to
+ *  jiffies, and schedule_timeout's timer fires on the tick after the last of them (the timer
+ *  wheel rounds up by one), so 10 ms at HZ 250 is 3 jiffies and ends on the 4th tick. */
+function rcvtimeoExpiry(now: number, ms: number): number {
+  const jiffy = NS_PER_SEC / HZ;
+  const usec = (ms % 1000) * 1000;
+  const timeo = Math.floor(ms / 1000) * HZ + Math.ceil(usec / (1_000_000 / HZ));
+  return (Math.floor(now / jiffy) + timeo + 1) * jiffy;
+}
+
+/** iputils' time= (gather_statistics), from a round trip in µs. */
+function fmtTrip(t: number): string {
+  if (t >= 100000 - 50) return `${Math.trunc((t + 500) / 1000)}`;
+  if (t >= 10000 - 5) return `${Math.trunc((t + 50) / 1000)}.${Math.trunc(((t + 50) % 1000) / 100)}`;
+  if (t >= 1000) return `${Math.trunc((t + 5) / 1000)}.${String(Math.trunc(((t + 5) % 1000) / 10)).padStart(2, '0')}`;
+  return `${Math.trunc(t / 1000)}.${String(t % 1000).padStart(3, '0')}`;
+}
+
+/** `%ld.%03ld` of a value in µs, as finish() prints them. */
 function fmtUs(us: number): string {
-  return `${Math.floor(us / 1000)}.${String(Math.floor(us % 1000)).padStart(3, '0')}`;
+  return `${Math.trunc(us / 1000)}.${String(Math.trunc(us % 1000)).padStart(3, '0')}`;
+}
+
+/** gather_statistics' running sums (µs), kept without a list so that a long flood costs nothing. */
+interface RttStats {
+  /** replies timed (nreceived + nrepeats) */
+  total: number;
+  tsum: number;
+  /** a double in iputils too */
+  tsum2: number;
+  tmin: number;
+  tmax: number;
+  /** rts->rtt: the EWMA of the RTT, times 8 */
+  ewma: number;
+}
+
+const newRttStats = (): RttStats => ({ total: 0, tsum: 0, tsum2: 0, tmin: Number.MAX_SAFE_INTEGER, tmax: 0, ewma: 0 });
+
+function rttAdd(s: RttStats, trip: number): void {
+  s.total++;
+  s.tsum += trip;
+  s.tsum2 += trip * trip;
+  if (trip < s.tmin) s.tmin = trip;
+  if (trip > s.tmax) s.tmax = trip;
+  s.ewma = s.ewma ? s.ewma + trip - Math.trunc(s.ewma / 8) : trip * 8;
+}
+
+/** llsqrt: Newton's integer square root, as finish() computes mdev. */
+function llsqrt(a: bigint): bigint {
+  let prev = BigInt('0x7fffffffffffffff');
+  let x = a;
+  if (x > 0n) {
+    while (x < prev) {
+      prev = x;
+      x = (x + a / x) / 2n;
+    }
+  }
+  return x;
 }
 
 export const ping: Command = async (ctx) => {
@@ -293,6 +373,7 @@ export const ping: Command = async (ctx) => {
   const src = saddr ?? route.src;
   const from = o.iface === undefined ? '' : oif !== undefined ? ` from ${ipv4ToText(src)} ${o.iface}:` : ` from ${ipv4ToText(src)} :`;
   ctx.stdout.write(`PING ${o.host} (${ipv4ToText(dst)})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
+  if (userFloodRefused(ctx, o)) return 2;
 
   const sock = new RawSocket(m, ctx.proc.netns, IPPROTO_ICMP);
   if (oif !== undefined) sock.bindDev = oif;
@@ -301,36 +382,62 @@ export const ping: Command = async (ctx) => {
   ctx.proc.handled.add(SIG.SIGINT);
   ctx.proc.handled.add(SIG.SIGALRM);
 
-  // sending takes time too: even `-i 0` lets the clock move between packets
-  const interval = Math.max(o.interval, MIN_SEND_GAP_NS);
+  const interval = o.interval;
+  /** below MININTERVAL pinger's token logic paces the probes; above it, one every interval */
+  const fast = interval < MININTERVAL;
   const start = m.now;
-  const sentAt = new Map<number, number>();
-  const rtts: number[] = [];
   let transmitted = 0;
   let received = 0;
   let errors = 0;
   let dups = 0;
   let pipe = 0;
-  let lastSend = start;
-  const seen = new Set<number>();
+  /** rts->acked: the newest sequence number answered (16 bits) */
+  let acked = 0;
+  /** rts->cur_time: when pinger last let a probe go (-1: not yet) */
+  let curTime = -1;
+  let tokens = 0;
+  let nextSend = start;
+  /** ITIMER_REAL: the -w deadline, or schedule_exit's wait once everything is sent */
+  let alarmAt = o.deadline ? start + o.deadline : Infinity;
+  let exitScheduled = false;
+  /** rcvd_tbl: one bit per sequence number */
+  const rcvd = new Uint8Array(MAX_DUP_CHK / 8);
+  const rtt = newRttStats();
+  /** outpack's data: the pattern, and the send time (a struct timeval) where there is room */
+  const payload = new Uint8Array(o.size);
+  for (let i = 16; i < o.size; i++) payload[i] = i & 0xff;
+  const stamp = new DataView(payload.buffer);
   /** probes whose sendmsg failed with EPERM (an OUTPUT hook dropped them) */
   const eperm = new Set<number>();
+  const flood = o.flood && !o.quiet;
 
+  const inFlight = (): number => {
+    const diff = ((transmitted & 0xffff) - acked) & 0xffff;
+    return diff <= 0x7fff ? diff : transmitted - received - errors;
+  };
+
+  /** acknowledge(): how far behind the newest probe an answer comes is the pipe */
+  const acknowledge = (seq: number): void => {
+    const nt = transmitted & 0xffff;
+    const diff = (nt - seq) & 0xffff;
+    if (diff <= 0x7fff) {
+      if (diff + 1 > pipe) pipe = diff + 1;
+      if (((((seq - acked) & 0xffff) << 16) >> 16) > 0 || nt - acked > 0x7fff) acked = seq;
+    }
+  };
+
+  /** send_probe and what pinger does with its result */
   const send = (): void => {
     transmitted++;
+    // advance_ntransmitted: invalidate acked when the 16-bit sequence wraps
+    if ((transmitted & 0xffff) - acked > 0x7fff) acked = (transmitted + 1) & 0xffff;
     const seq = transmitted & 0xffff;
-    const data = new Uint8Array(o.size);
+    rcvd[seq >> 3]! &= ~(1 << (seq & 7));
     const t = m.now;
-    if (o.size >= 16) {
-      // struct timeval of the send time, as iputils stamps it
-      const sec = Math.floor(t / NS_PER_SEC);
-      const usec = Math.floor((t % NS_PER_SEC) / 1000);
-      new DataView(data.buffer).setUint32(0, sec, true);
-      new DataView(data.buffer).setUint32(8, usec, true);
+    if (timing) {
+      stamp.setUint32(0, Math.floor(t / NS_PER_SEC), true);
+      stamp.setUint32(8, Math.floor((t % NS_PER_SEC) / 1000), true);
     }
-    for (let i = 16; i < o.size; i++) data[i] = i & 0xff;
-    sentAt.set(seq, t);
-    lastSend = t;
     // larger than an IPv4 datagram: sendmsg fails with EMSGSIZE, which ping does not report
     if (o.size + 28 > 65535) return;
     try {
@@ -339,7 +446,7 @@ export const ping: Command = async (ctx) => {
         const kns = k.w.netns[ctx.proc.netns]!;
         const rt = ipRouteOutput(kns, target, { oif, saddr, now: k.m.now });
         const frame = allocIpFrame(8 + o.size);
-        icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data }, frame, ETH_HLEN + IPV4_HLEN);
+        icmpEmit({ kind: 'echoRequest', code: 0, id: ident, seq, data: payload }, frame, ETH_HLEN + IPV4_HLEN);
         fillIpHeader(k, ctx.proc.netns, frame, { src, dst: target, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, ctx.proc.netns) });
         sent = ipPushPendingFrames(k, ctx.proc.netns, rt, frame);
       });
@@ -348,17 +455,42 @@ export const ping: Command = async (ctx) => {
       // comes round lo a moment later), reports it and only then the EPERM; after a plain DROP
       // the queue is empty and ping says nothing.
       if (!sent) eperm.add(seq);
+      else if (flood) ctx.stdout.write('.');
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
-      ctx.stderr.write(`ping: sendmsg: ${strError(e.errno)}\n`);
+      if (flood) ctx.stdout.write('E');
+      else ctx.stderr.write(`ping: sendmsg: ${strError(e.errno)}\n`);
       errors++;
     }
   };
 
-  /** acknowledge(): how far behind the newest probe an answer comes is the pipe */
-  const acknowledge = (seq: number): void => {
-    const diff = (transmitted - seq) & 0xffff;
-    if (diff <= 0x7fff) pipe = Math.max(pipe, diff + 1);
+  /**
+   * pinger(): sends the probe that is due, if one is; returns when it wants to run again
+   * (absolute virtual time; now: at once; Infinity: everything is sent).
+   */
+  const pinger = (): number => {
+    const now = m.now;
+    if (o.count && transmitted >= o.count && !o.deadline) return Infinity;
+    if (!fast) {
+      if (now < nextSend) return nextSend;
+      nextSend += interval * NS_PER_MS;
+      curTime = now;
+      send();
+      return nextSend;
+    }
+    // packets < rate*time + preload (preload 1), counted in whole milliseconds
+    if (curTime >= 0) {
+      let ntokens = elapsedMs(now, curTime);
+      // an unlimited flood waits MININTERVAL for a reply before it sends again
+      if (interval === 0 && ntokens < MININTERVAL && inFlight() >= 1) return now + (MININTERVAL - ntokens) * NS_PER_MS;
+      ntokens += tokens;
+      if (interval < ntokens) ntokens = interval;
+      if (ntokens < interval) return whenElapsedMs(curTime, interval - tokens);
+      tokens = ntokens - interval;
+    } else tokens = 0;
+    curTime = now;
+    send();
+    return interval - tokens > 0 ? whenElapsedMs(now, interval - tokens) : now;
   };
 
   /** The sequence of our echo request an ICMP error quotes, else undefined. */
@@ -381,19 +513,28 @@ export const ping: Command = async (ctx) => {
       const id = (pkt[hl + 4]! << 8) | pkt[hl + 5]!;
       if (id !== ident) return;
       const seq = (pkt[hl + 6]! << 8) | pkt[hl + 7]!;
-      const sent = sentAt.get(seq);
-      if (sent === undefined) return;
-      const rtt = t - sent;
+      // gather_statistics
       acknowledge(seq);
-      const dup = seen.has(seq);
+      let trip = -1;
+      if (timing && pkt.length - hl >= 8 + 16) {
+        // the send time the request carried, against the reply's arrival (both in µs)
+        const d = hl + 8;
+        const sent = (pkt[d]! | (pkt[d + 1]! << 8) | (pkt[d + 2]! << 16)) + pkt[d + 3]! * 0x1000000;
+        const usec = (pkt[d + 8]! | (pkt[d + 9]! << 8) | (pkt[d + 10]! << 16)) + pkt[d + 11]! * 0x1000000;
+        trip = Math.max(0, Math.floor(t / 1000) - (sent * 1_000_000 + usec));
+        rttAdd(rtt, trip);
+      }
+      const bit = 1 << (seq & 7);
+      const dup = (rcvd[seq >> 3]! & bit) !== 0;
       if (dup) dups++;
       else {
-        seen.add(seq);
+        rcvd[seq >> 3]! |= bit;
         received++;
-        rtts.push(rtt);
       }
-      if (!o.quiet) {
-        const time = timing ? ` time=${fmtMs(rtt)} ms` : '';
+      if (o.quiet) return;
+      if (o.flood) ctx.stdout.write('\b \b');
+      else {
+        const time = trip >= 0 ? ` time=${fmtTrip(trip)} ms` : '';
         ctx.stdout.write(`${pkt.length - hl} bytes from ${ipv4ToText(ipv4Src(pkt, 0))}: icmp_seq=${seq} ttl=${ipv4Ttl(pkt, 0)}${time}${dup ? ' (DUP!)' : ''}\n`);
       }
       return;
@@ -401,58 +542,91 @@ export const ping: Command = async (ctx) => {
     // an error quoting our echo request
     const seq = quotedSeq(pkt);
     if (seq !== undefined) {
-      const code = pkt[hl + 1]!;
-      let text: string;
-      if (type === ICMP_DEST_UNREACH) text = UNREACH[code] ?? `Dest Unreachable, Bad Code: ${code}`;
-      else if (type === ICMP_TIME_EXCEEDED) text = code === 0 ? 'Time to live exceeded' : 'Frag reassembly time exceeded';
-      else {
-        const gw = ipv4ToText((pkt[hl + 4]! << 24) | (pkt[hl + 5]! << 16) | (pkt[hl + 6]! << 8) | pkt[hl + 7]!);
-        text = `${code === 1 ? 'Redirect Host' : 'Redirect Network'}(New nexthop: ${gw})`;
-      }
       if (type !== ICMP_REDIRECT) {
         errors++;
         acknowledge(seq);
       }
-      // errors come through the socket's error queue ("From A icmp_seq=N"); a redirect is no
-      // error there and is read as a packet (ping4_parse_reply: "From A: icmp_seq=N")
-      if (!o.quiet) ctx.stdout.write(`From ${ipv4ToText(ipv4Src(pkt, 0))}${type === ICMP_REDIRECT ? ':' : ''} icmp_seq=${seq} ${text}\n`);
-      if (eperm.delete(seq) && !o.quiet) ctx.stderr.write('ping: sendmsg: Operation not permitted\n');
+      // errors come through the socket's error queue ("From A icmp_seq=N", under -f "\bE"); a
+      // redirect is no error there and is read as a packet (ping4_parse_reply: "From A:
+      // icmp_seq=N", nothing under -f)
+      if (o.flood) {
+        if (flood && type !== ICMP_REDIRECT) ctx.stdout.write('\bE');
+      } else if (!o.quiet) {
+        const code = pkt[hl + 1]!;
+        let text: string;
+        if (type === ICMP_DEST_UNREACH) text = UNREACH[code] ?? `Dest Unreachable, Bad Code: ${code}`;
+        else if (type === ICMP_TIME_EXCEEDED) text = code === 0 ? 'Time to live exceeded' : 'Frag reassembly time exceeded';
+        else {
+          const gw = ipv4ToText((pkt[hl + 4]! << 24) | (pkt[hl + 5]! << 16) | (pkt[hl + 6]! << 8) | pkt[hl + 7]!);
+          text = `${code === 1 ? 'Redirect Host' : 'Redirect Network'}(New nexthop: ${gw})`;
+        }
+        ctx.stdout.write(`From ${ipv4ToText(ipv4Src(pkt, 0))}${type === ICMP_REDIRECT ? ':' : ''} icmp_seq=${seq} ${text}\n`);
+      }
+      if (eperm.delete(seq) && !o.quiet) {
+        if (o.flood) ctx.stdout.write('E');
+        else ctx.stderr.write('ping: sendmsg: Operation not permitted\n');
+      }
     }
   };
 
-  send();
-  let nextSend = start + interval;
-  const hardEnd = o.deadline ? start + o.deadline : Infinity;
+  // main_loop
   for (;;) {
-    const done = o.count ? received + errors >= o.count && !o.deadline : false;
-    if (done) break;
-    if (o.deadline && o.count && received >= o.count) break;
-    const allSent = o.count > 0 && transmitted >= o.count;
-    let until = allSent ? (o.deadline ? hardEnd : lastSend + o.linger) : nextSend;
-    until = Math.min(until, hardEnd);
-    if (m.now >= until) {
-      if (m.now >= hardEnd) break;
-      if (allSent) break;
-      send();
-      nextSend += interval;
-      continue;
-    }
+    if (m.now >= alarmAt) break; // SIGALRM: exiting
+    if (o.count && received + errors >= o.count) break;
+    if (o.deadline && errors) break;
+    let wake: number;
+    do {
+      wake = pinger();
+      // schedule_exit: once everything is sent, wait for the answers still out (a wait of 0,
+      // from replies without timing under interval 0, arms no timer and is tried again)
+      if (!exitScheduled && o.count && transmitted >= o.count && !o.deadline) {
+        const waittime = received ? Math.max(2 * rtt.tmax * 1000, interval * NS_PER_MS) : o.linger;
+        if (waittime > 0) {
+          exitScheduled = true;
+          alarmAt = m.now + waittime;
+        }
+      }
+    } while (wake <= m.now);
+    let until: number;
+    // with nothing left to send, the receive timeouts until the alarm change nothing
+    if (wake === Infinity) until = alarmAt;
+    else if (!fast) until = wake;
+    // interval 0: a blocking recvmsg() under SO_RCVTIMEO = MININTERVAL
+    else if (interval === 0) until = rcvtimeoExpiry(m.now, MININTERVAL);
+    // a short interval: poll() for MININTERVAL while a reply is expected, else spin till due
+    else until = inFlight() ? m.now + MININTERVAL * NS_PER_MS : wake;
+    until = Math.min(until, alarmAt);
+    // no alarm at all (schedule_exit found nothing to wait for): only a reply ends this, so
+    // wake when recvmsg's SO_RCVTIMEO would, as iputils does, and look again
+    if (until === Infinity) until = fast ? rcvtimeoExpiry(m.now, MININTERVAL) : m.now + interval * NS_PER_MS;
     const r = await sock.recv(ctx.proc, until - m.now);
     if (r === 'signal') {
       const sig = ctx.proc.takeSignal();
-      if (sig === SIG.SIGINT || sig === SIG.SIGALRM) {
-        break;
-      }
+      if (sig === SIG.SIGINT || sig === SIG.SIGALRM) break;
       sock.close();
       ctx.proc.pending.unshift(sig!);
       ctx.proc.checkSignals();
+      continue;
     }
-    if (r && r !== 'signal') handle(r.data, r.t);
+    if (!r) continue;
+    handle(r.data, r.t);
+    // the rest of what is queued, without blocking, while something is in flight
+    while (sock.queue.length > 0 && inFlight() > 0) {
+      const q = sock.queue.shift()!;
+      handle(q.data, q.t);
+    }
   }
   sock.close();
 
-  return finish(ctx, o, { transmitted, received, errors, dups, pipe, rtts: timing ? rtts : [], elapsed: lastSend - start });
+  return finish(ctx, o, { transmitted, received, errors, dups, pipe, rtt: timing ? rtt : undefined, elapsed: curTime < 0 ? 0 : curTime - start });
 };
+
+/** setup(): only root may go below MINUSERINTERVAL (checked after the PING line). */
+function userFloodRefused(ctx: CommandContext, o: Opts): boolean {
+  if (ctx.proc.uid === 0 || o.interval >= MINUSERINTERVAL) return false;
+  ctx.stderr.write(`ping: cannot flood; minimal interval allowed for user is ${MINUSERINTERVAL}ms\n`);
+  return true;
+}
 
 interface Stats {
   transmitted: number;
@@ -460,34 +634,45 @@ interface Stats {
   errors: number;
   dups: number;
   pipe: number;
-  rtts: number[];
+  /** undefined without timing (less than a struct timeval of data) */
+  rtt: RttStats | undefined;
+  /** from the first probe to the last (rts->cur_time - rts->start_time), ns */
   elapsed: number;
 }
 
 /** iputils finish(): the statistics and the exit status. */
 function finish(ctx: CommandContext, o: Opts, st: Stats): number {
-  const { transmitted, received, errors, dups, pipe, rtts } = st;
+  const { transmitted, received, errors, dups, pipe, rtt } = st;
   const loss = transmitted ? ((transmitted - received) * 100) / transmitted : 0;
   const lossText = Number.isInteger(loss) ? String(loss) : String(Number(loss.toPrecision(6)));
   let line = `\n--- ${o.host} ping statistics ---\n${transmitted} packets transmitted, ${received} received`;
   if (dups) line += `, +${dups} duplicates`;
   if (errors) line += `, +${errors} errors`;
-  line += `, ${lossText}% packet loss, time ${Math.floor(st.elapsed / NS_PER_MS)}ms\n`;
+  line += `, ${lossText}% packet loss, time ${Math.floor((st.elapsed + 500_000) / NS_PER_MS)}ms\n`;
   let tail = '';
   let comma = '';
-  if (rtts.length > 0) {
-    const us = rtts.map((r) => Math.round(r / 1000));
-    const min = Math.min(...us);
-    const max = Math.max(...us);
-    const avg = us.reduce((s, x) => s + x, 0) / us.length;
-    const avg2 = us.reduce((s, x) => s + x * x, 0) / us.length;
-    const mdev = Math.sqrt(Math.max(0, avg2 - avg * avg));
-    tail += `rtt min/avg/max/mdev = ${fmtUs(min)}/${fmtUs(Math.round(avg))}/${fmtUs(max)}/${fmtUs(Math.round(mdev))} ms`;
+  if (received && rtt && rtt.total) {
+    const total = BigInt(rtt.total);
+    const tsum = BigInt(rtt.tsum);
+    const tmavg = tsum / total;
+    let tmvar: bigint;
+    if (rtt.tsum < 0x7fffffff) tmvar = BigInt(Math.trunc((rtt.tsum2 - Number((tsum * tsum) / total)) / rtt.total));
+    else tmvar = BigInt(Math.trunc(rtt.tsum2 / rtt.total - Number(tmavg * tmavg)));
+    const mdev = Number(llsqrt(tmvar));
+    tail += `rtt min/avg/max/mdev = ${fmtUs(rtt.tmin)}/${fmtUs(Number(tmavg))}/${fmtUs(rtt.tmax)}/${fmtUs(mdev)} ms`;
     comma = ', ';
   }
-  if (pipe > 1) tail += `${comma}pipe ${pipe}`;
+  if (pipe > 1) {
+    tail += `${comma}pipe ${pipe}`;
+    comma = ', ';
+  }
+  if (received && (o.interval === 0 || o.flood) && transmitted > 1) {
+    const ipg = Math.trunc(Math.floor(st.elapsed / 1000) / (transmitted - 1));
+    const ewma = rtt?.ewma ?? 0;
+    tail += `${comma}ipg/ewma ${fmtUs(ipg)}/${fmtUs(Math.trunc(ewma / 8))} ms`;
+  }
   ctx.stdout.write(`${line}${tail}\n`);
-  return received > 0 ? 0 : 1;
+  return !received || (o.deadline && received < o.count) ? 1 : 0;
 }
 
 /**
@@ -511,8 +696,10 @@ async function ping6(ctx: CommandContext, o: Opts): Promise<number> {
     return 2;
   }
   ctx.stdout.write(`PING ${o.host}(${text}) ${o.size} data bytes\n`);
+  if (userFloodRefused(ctx, o)) return 2;
   const count = o.count || Infinity;
-  const rtts: number[] = [];
+  const rtt = newRttStats();
+  let received = 0;
   const start = m.now;
   let lastSend = start;
   let n = 0;
@@ -527,18 +714,23 @@ async function ping6(ctx: CommandContext, o: Opts): Promise<number> {
         const l = k.w.netns[ctx.proc.netns]?.devs[lo.ifindex];
         if (l) for (let i = 0; i < 2; i++) loopbackCount(l, len);
       });
-      rtts.push(LOCAL_RTT_NS);
-      if (!o.quiet) ctx.stdout.write(`${o.size + 8} bytes from ${text}: icmp_seq=${n} ttl=64${o.size >= 16 ? ` time=${fmtMs(LOCAL_RTT_NS)} ms` : ''}\n`);
-    }
+      received++;
+      rttAdd(rtt, LOCAL_RTT_NS / 1000);
+      if (o.quiet) {
+        // nothing per packet
+      } else if (o.flood) ctx.stdout.write('.\b \b');
+      else ctx.stdout.write(`${o.size + 8} bytes from ${text}: icmp_seq=${n} ttl=64${o.size >= 16 ? ` time=${fmtTrip(LOCAL_RTT_NS / 1000)} ms` : ''}\n`);
+    } else if (o.flood && !o.quiet) ctx.stdout.write('.');
     if (n >= count) break;
-    const r = await m.sleep(ctx.proc, o.interval);
+    // the reply is in at once: a flood goes on after it, else after the interval
+    const r = await m.sleep(ctx.proc, o.interval ? o.interval * NS_PER_MS : LOCAL_RTT_NS);
     if (r === 'signal') {
       if (ctx.proc.takeSignal() === SIG.SIGINT) break;
       ctx.proc.checkSignals();
     }
   }
   if (!lo?.up && o.linger) await m.sleep(ctx.proc, o.linger);
-  return finish(ctx, o, { transmitted: n, received: rtts.length, errors: 0, dups: 0, pipe: 0, rtts: o.size >= 16 ? rtts : [], elapsed: lastSend - start });
+  return finish(ctx, o, { transmitted: n, received, errors: 0, dups: 0, pipe: 0, rtt: o.size >= 16 ? rtt : undefined, elapsed: lastSend - start });
 }
 
 /** Round trip of an echo through lo (two loopback crossings). */
