@@ -140,7 +140,80 @@ export class ShellSyntaxError extends Error {
 }
 
 const parser = sh.syntax.NewParser();
-const T = (n: GoNode): string => sh.syntax.NodeType(n);
+
+// The converter reads the parser's Go values directly, not through the js.MakeFullWrapper objects
+// that mvdan-sh's API hands out: each of those defines a getter or method closure per field and
+// method and re-wraps whatever a getter returns, which cost ~1 ms per script line. In GopherJS a
+// *T is an object with T's fields under their Go names (methods on its prototype), a slice is
+// {$array, $offset, $length}, a nil pointer is its type's `nil` object, a nil interface a plain
+// object, and a string holds UTF-8 bytes one per char (toJs below is GopherJS's own conversion).
+/** the Go value behind a wrapper */
+const raw = (w: GoNode): GoNode => w.__internal_object__;
+/** a nil pointer, or a nil interface */
+const isNil = (v: GoNode): boolean => v === null || v === undefined || v.constructor === Object || v.constructor.nil === v;
+/** the elements of a Go slice */
+function elems(sl: GoNode): GoNode[] {
+  const out: GoNode[] = [];
+  const a = sl.$array;
+  for (let i = sl.$offset, e = sl.$offset + sl.$length; i < e; i++) out.push(a[i]);
+  return out;
+}
+/** syntax.NodeType: the Go type's name after its last '*', '.' or ']' */
+const T = (n: GoNode): string => {
+  if (isNil(n)) return 'nil';
+  const s = n.constructor.string as string;
+  let j = -1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    const c = s[i];
+    if (c === '*' || c === '.' || c === ']') {
+      j = i;
+      break;
+    }
+  }
+  return j >= 0 ? s.slice(j + 1) : s;
+};
+/** a Go string (UTF-8 bytes) as a JS string, as GopherJS's $externalize makes it */
+function toJs(e: string): string {
+  let ascii = true;
+  for (let i = 0; i < e.length; i++) {
+    if (e.charCodeAt(i) >= 128) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return e;
+  let c = '';
+  for (let a = 0; a < e.length; ) {
+    const [u, w] = decodeRune(e, a);
+    a += w;
+    if (u > 65535) c += String.fromCharCode(Math.floor((u - 65536) / 1024) + 55296, ((u - 65536) % 1024) + 56320);
+    else c += String.fromCharCode(u);
+  }
+  return c;
+}
+/** GopherJS's $decodeRune: [rune, width], U+FFFD width 1 for an invalid byte */
+function decodeRune(e: string, n: number): [number, number] {
+  const r = e.charCodeAt(n);
+  if (r < 128) return [r, 1];
+  if (r !== r || r < 192) return [65533, 1];
+  const t = e.charCodeAt(n + 1);
+  if (t !== t || t < 128 || 192 <= t) return [65533, 1];
+  if (r < 224) {
+    const a = ((31 & r) << 6) | (63 & t);
+    return a <= 127 ? [65533, 1] : [a, 2];
+  }
+  const i = e.charCodeAt(n + 2);
+  if (i !== i || i < 128 || 192 <= i) return [65533, 1];
+  if (r < 240) {
+    const a = ((15 & r) << 12) | ((63 & t) << 6) | (63 & i);
+    return a <= 2047 ? [65533, 1] : 55296 <= a && a <= 57343 ? [65533, 1] : [a, 3];
+  }
+  const o = e.charCodeAt(n + 3);
+  if (o !== o || o < 128 || 192 <= o) return [65533, 1];
+  if (r >= 248) return [65533, 1];
+  const a = ((7 & r) << 18) | ((63 & t) << 12) | ((63 & i) << 6) | (63 & o);
+  return a <= 65535 || 1114111 < a ? [65533, 1] : [a, 4];
+}
 const posLine = (p: GoNode): number => {
   try {
     return p.Line() as number;
@@ -165,7 +238,7 @@ export function parse(src: string, name = ''): Stmt[] {
   } catch (e) {
     throw toSyntaxError(e, src);
   }
-  return new Converter(src).stmts(f.Stmts);
+  return new Converter(src).stmts(raw(f).Stmts);
 }
 
 function toSyntaxError(e: unknown, src: string): ShellSyntaxError {
@@ -227,7 +300,7 @@ export class Converter {
 
   /** source text of a node (for messages that quote an expression) */
   textOf(n: GoNode): string {
-    if (!n) return '';
+    if (isNil(n)) return '';
     try {
       this.bytes ??= new TextEncoder().encode(this.src);
       return new TextDecoder().decode(this.bytes.subarray(n.Pos().Offset() as number, n.End().Offset() as number));
@@ -237,18 +310,17 @@ export class Converter {
   }
 
   stmts(list: GoNode): Stmt[] {
-    if (!list) return [];
     const out: Stmt[] = [];
-    for (const s of list as GoNode[]) out.push(this.stmt(s));
+    for (const s of elems(list)) out.push(this.stmt(s));
     return out;
   }
 
   stmt(s: GoNode): Stmt {
     const st: Stmt = {
-      cmd: s.Cmd ? this.cmd(s.Cmd) : null,
+      cmd: isNil(s.Cmd) ? null : this.cmd(s.Cmd),
       neg: !!s.Negated,
       bg: !!s.Background,
-      redirs: ((s.Redirs ?? []) as GoNode[]).map((r) => this.redir(r)),
+      redirs: elems(s.Redirs).map((r) => this.redir(r)),
       line: line(s),
       endLine: s.End().Line() as number,
     };
@@ -264,9 +336,9 @@ export class Converter {
   redir(r: GoNode): Redir {
     return {
       op: tok(r.Op),
-      n: r.N ? String(r.N.Value) : null,
+      n: isNil(r.N) ? null : toJs(r.N.Value),
       word: this.word(r.Word),
-      hdoc: r.Hdoc ? this.word(r.Hdoc, false) : null,
+      hdoc: isNil(r.Hdoc) ? null : this.word(r.Hdoc, false),
       line: line(r),
     };
   }
@@ -277,8 +349,8 @@ export class Converter {
       case 'CallExpr':
         return {
           t: 'call',
-          assigns: ((c.Assigns ?? []) as GoNode[]).map((a) => this.assign(a)),
-          args: ((c.Args ?? []) as GoNode[]).map((w) => this.word(w)),
+          assigns: elems(c.Assigns).map((a) => this.assign(a)),
+          args: elems(c.Args).map((w) => this.word(w)),
           line: line(c),
         };
       case 'BinaryCmd':
@@ -295,25 +367,25 @@ export class Converter {
         if (T(loop) === 'CStyleLoop') {
           return {
             t: 'cfor',
-            init: loop.Init ? this.arith(loop.Init) : null,
-            cond: loop.Cond ? this.arith(loop.Cond) : null,
-            post: loop.Post ? this.arith(loop.Post) : null,
+            init: isNil(loop.Init) ? null : this.arith(loop.Init),
+            cond: isNil(loop.Cond) ? null : this.arith(loop.Cond),
+            post: isNil(loop.Post) ? null : this.arith(loop.Post),
             body: this.stmts(c.Do),
           };
         }
-        const items = loop.Items as GoNode[] | null;
+        const items = elems(loop.Items);
         // `for x; do` and `for x do` iterate over "$@": mvdan gives no InPos then
         let hasIn = true;
         try {
           hasIn = loop.InPos.IsValid();
         } catch {
-          hasIn = !!items && items.length > 0;
+          hasIn = items.length > 0;
         }
-        if (!(c.Do && c.Do.length)) throw new ShellSyntaxError('empty list', posLine(c.DonePos), false, 'done');
+        if (!(c.Do.$length > 0)) throw new ShellSyntaxError('empty list', posLine(c.DonePos), false, 'done');
         return {
           t: 'for',
-          name: String(loop.Name.Value),
-          items: hasIn ? (items ?? []).map((w) => this.word(w)) : null,
+          name: toJs(loop.Name.Value),
+          items: hasIn ? items.map((w) => this.word(w)) : null,
           body: this.stmts(c.Do),
           select: !!c.Select,
         };
@@ -322,9 +394,9 @@ export class Converter {
         return {
           t: 'case',
           word: this.word(c.Word),
-          items: ((c.Items ?? []) as GoNode[]).map((it) => ({
+          items: elems(c.Items).map((it) => ({
             op: tok(it.Op),
-            patterns: ((it.Patterns ?? []) as GoNode[]).map((w) => this.word(w)),
+            patterns: elems(it.Patterns).map((w) => this.word(w)),
             stmts: this.stmts(it.Stmts),
           })),
         };
@@ -336,22 +408,22 @@ export class Converter {
       case 'Subshell':
         return { t: 'subshell', stmts: this.stmts(c.Stmts) };
       case 'FuncDecl':
-        return { t: 'func', name: String(c.Name.Value), body: this.stmt(c.Body) };
+        return { t: 'func', name: toJs(c.Name.Value), body: this.stmt(c.Body) };
       case 'TestClause':
         return { t: 'test', x: this.test(c.X), line: line(c) };
       case 'ArithmCmd':
-        return { t: 'arith', x: c.X ? this.arith(c.X) : null, line: line(c), text: this.textOf(c.X) };
+        return { t: 'arith', x: isNil(c.X) ? null : this.arith(c.X), line: line(c), text: this.textOf(c.X) };
       case 'LetClause':
-        return { t: 'let', exprs: ((c.Exprs ?? []) as GoNode[]).map((x) => this.arith(x)), line: line(c) };
+        return { t: 'let', exprs: elems(c.Exprs).map((x) => this.arith(x)), line: line(c) };
       case 'DeclClause':
         return {
           t: 'decl',
-          variant: String(c.Variant.Value),
-          args: ((c.Args ?? []) as GoNode[]).map((a) => this.assign(a)),
+          variant: toJs(c.Variant.Value),
+          args: elems(c.Args).map((a) => this.assign(a)),
           line: line(c),
         };
       case 'TimeClause':
-        return { t: 'time', stmt: c.Stmt ? this.stmt(c.Stmt) : null, posix: !!c.PosixFormat };
+        return { t: 'time', stmt: isNil(c.Stmt) ? null : this.stmt(c.Stmt), posix: !!c.PosixFormat };
       case 'CoprocClause':
         return { t: 'coproc', line: line(c) };
       default:
@@ -364,43 +436,43 @@ export class Converter {
     // bash (unlike mvdan) rejects an empty `then` or `else` list
     if (node.then.length === 0) {
       const e = c.Else;
-      if (e) throw new ShellSyntaxError('empty list', line(e), false, e.Cond && e.Cond.length ? 'elif' : 'else');
+      if (!isNil(e)) throw new ShellSyntaxError('empty list', line(e), false, e.Cond.$length > 0 ? 'elif' : 'else');
       throw new ShellSyntaxError('empty list', posLine(c.FiPos), false, 'fi');
     }
-    if (c.Else) node.else = this.ifClause(c.Else);
+    if (!isNil(c.Else)) node.else = this.ifClause(c.Else);
     return node;
   }
 
   assign(a: GoNode): Assign {
     return {
-      name: a.Name ? String(a.Name.Value) : null,
+      name: isNil(a.Name) ? null : toJs(a.Name.Value),
       append: !!a.Append,
       naked: !!a.Naked,
-      index: a.Index ? this.arith(a.Index) : null,
-      value: a.Value ? this.word(a.Value) : null,
-      array: a.Array
-        ? ((a.Array.Elems ?? []) as GoNode[]).map((e) => ({
-            index: e.Index ? this.arith(e.Index) : null,
-            value: e.Value ? this.word(e.Value) : null,
-          }))
-        : null,
+      index: isNil(a.Index) ? null : this.arith(a.Index),
+      value: isNil(a.Value) ? null : this.word(a.Value),
+      array: isNil(a.Array)
+        ? null
+        : elems(a.Array.Elems).map((e) => ({
+            index: isNil(e.Index) ? null : this.arith(e.Index),
+            value: isNil(e.Value) ? null : this.word(e.Value),
+          })),
     };
   }
 
   word(w: GoNode, braces = true, at = 0): Word {
     let node = w;
-    if (braces && this.mayHaveBraces(w)) node = sh.syntax.SplitBraces(w);
+    if (braces && this.mayHaveBraces(w)) node = raw(sh.syntax.SplitBraces({ __internal_object__: w }));
     return { parts: this.parts(node.Parts), line: line(w) || at };
   }
 
   private mayHaveBraces(w: GoNode): boolean {
-    for (const p of (w.Parts ?? []) as GoNode[]) if (T(p) === 'Lit' && String(p.Value).includes('{')) return true;
+    for (const p of elems(w.Parts)) if (T(p) === 'Lit' && (p.Value as string).includes('{')) return true;
     return false;
   }
 
   parts(list: GoNode): WordPart[] {
     const out: WordPart[] = [];
-    for (const p of (list ?? []) as GoNode[]) out.push(this.part(p));
+    for (const p of elems(list)) out.push(this.part(p));
     return out;
   }
 
@@ -408,9 +480,9 @@ export class Converter {
     const t = T(p);
     switch (t) {
       case 'Lit':
-        return { k: 'lit', v: String(p.Value) };
+        return { k: 'lit', v: toJs(p.Value) };
       case 'SglQuoted':
-        return { k: 'sq', v: String(p.Value), dollar: !!p.Dollar };
+        return { k: 'sq', v: toJs(p.Value), dollar: !!p.Dollar };
       case 'DblQuoted':
         return { k: 'dq', parts: this.parts(p.Parts), dollar: !!p.Dollar };
       case 'ParamExp':
@@ -418,13 +490,13 @@ export class Converter {
       case 'CmdSubst':
         return { k: 'cmd', stmts: this.stmts(p.Stmts), backquotes: !!p.Backquotes, line: line(p) };
       case 'ArithmExp':
-        return { k: 'arith', x: p.X ? this.arith(p.X) : null, text: this.textOf(p.X) };
+        return { k: 'arith', x: isNil(p.X) ? null : this.arith(p.X), text: this.textOf(p.X) };
       case 'ProcSubst':
         return { k: 'proc', op: tok(p.Op), stmts: this.stmts(p.Stmts) };
       case 'ExtGlob':
-        return { k: 'extglob', op: tok(p.Op), pattern: String(p.Pattern.Value) };
+        return { k: 'extglob', op: tok(p.Op), pattern: toJs(p.Pattern.Value) };
       case 'BraceExp':
-        return { k: 'brace', seq: !!p.Sequence, elems: ((p.Elems ?? []) as GoNode[]).map((e) => this.word(e, false)) };
+        return { k: 'brace', seq: !!p.Sequence, elems: elems(p.Elems).map((e) => this.word(e, false)) };
       default:
         throw new ShellSyntaxError(`unsupported word part ${t}`, line(p), false, undefined);
     }
@@ -440,16 +512,16 @@ export class Converter {
       excl: !!p.Excl,
       length: !!p.Length,
       width: !!p.Width,
-      name: p.Param ? String(p.Param.Value) : '',
-      index: p.Index ? this.arith(p.Index) : null,
-      slice: p.Slice
-        ? { offset: p.Slice.Offset ? this.arith(p.Slice.Offset) : null, length: p.Slice.Length ? this.arith(p.Slice.Length) : null }
-        : null,
-      repl: p.Repl
-        ? { all: !!p.Repl.All, orig: p.Repl.Orig ? this.word(p.Repl.Orig, false) : null, with: p.Repl.With ? this.word(p.Repl.With, false) : null }
-        : null,
+      name: isNil(p.Param) ? '' : toJs(p.Param.Value),
+      index: isNil(p.Index) ? null : this.arith(p.Index),
+      slice: isNil(p.Slice)
+        ? null
+        : { offset: isNil(p.Slice.Offset) ? null : this.arith(p.Slice.Offset), length: isNil(p.Slice.Length) ? null : this.arith(p.Slice.Length) },
+      repl: isNil(p.Repl)
+        ? null
+        : { all: !!p.Repl.All, orig: isNil(p.Repl.Orig) ? null : this.word(p.Repl.Orig, false), with: isNil(p.Repl.With) ? null : this.word(p.Repl.With, false) },
       names,
-      exp: p.Exp ? { op: tok(p.Exp.Op), word: p.Exp.Word ? this.word(p.Exp.Word, false) : null } : null,
+      exp: isNil(p.Exp) ? null : { op: tok(p.Exp.Op), word: isNil(p.Exp.Word) ? null : this.word(p.Exp.Word, false) },
     };
   }
 
