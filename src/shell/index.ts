@@ -23,7 +23,7 @@ import { Shell } from './interp.ts';
 import { shellPrograms } from './programs.ts';
 import { ExternalIn, StringIn, TermOut, NullFd, type Fd } from './streams.ts';
 import { System } from './system.ts';
-import { mayUseTextTools, preloadTextTools } from './texttools.ts';
+import { preloadTextTools, textToolsNamedIn } from './texttools.ts';
 
 export { Shell } from './interp.ts';
 export { System } from './system.ts';
@@ -114,7 +114,8 @@ class TermFd extends TermOut {
  * and every process still holding its stdout/stderr has too (as `bash script | cat` would).
  */
 export async function runScript(src: string, opts: RunOptions = {}): Promise<RunResult> {
-  if (mayUseTextTools(src)) await preloadTextTools();
+  const tools = textToolsNamedIn(src);
+  if (tools.length > 0) await preloadTextTools(tools);
   const col = new Collector(opts.onOutput);
   const notice = (msg: string): void => col.sink(2, msg.endsWith('\n') ? msg : `${msg}\n`);
   const mopts: { seed: number; onNotice: (m: string) => void; maxTime?: number } = { seed: opts.seed ?? 1, onNotice: notice };

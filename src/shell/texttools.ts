@@ -46,44 +46,58 @@ export const TEXT_TOOLS = [
   'expr', 'strings', 'split', 'jq', 'printenv',
 ];
 
-let preloaded: Promise<void> | undefined;
+/** The tools preloadTextTools loads by default: every one nsemu runs (printf: the builtin's). */
+const ALL_TOOLS: readonly string[] = [...TEXT_TOOLS, 'printf', 'cat'];
 
-const TOOL_WORD = new RegExp(`(?:^|[^\\w-])(?:${[...TEXT_TOOLS, 'printf', 'cat'].join('|')})(?![\\w-])`);
+const TOOL_WORDS = new RegExp(`(?:^|[^\\w-])(${ALL_TOOLS.join('|')})(?![\\w-])`, 'g');
 
 /**
- * Whether a script may call a just-bash tool (the printf builtin is one): whether one's name
- * appears in its text at all, as a word, in a command, an argument, a string or a comment.
- * runScript preloads the tools only then (loading just-bash is most of nsemu's start-up). A
+ * The just-bash tools a script names (the printf builtin is one): those whose name appears in
+ * its text as a word, in a command, an argument, a string or a comment. runScript preloads only
+ * these (loading just-bash is most of nsemu's start-up, and each tool's module adds to it). A
  * script that reaches a tool without naming it (a name built at run time, commands read from
  * the host's stdin) loads it on first use: the same output, unless another process is busy
  * computing without blocking meanwhile (see preloadTextTools).
  */
-export function mayUseTextTools(src: string): boolean {
-  return TOOL_WORD.test(src);
+export function textToolsNamedIn(src: string): string[] {
+  const out = new Set<string>();
+  for (const m of src.matchAll(TOOL_WORDS)) out.add(m[1]!);
+  return [...out];
+}
+
+let jbLoaded: Promise<void> | undefined;
+let helpCtx: unknown;
+const toolLoaded = new Map<string, Promise<void>>();
+
+function loadTool(name: string): Promise<void> {
+  let p = toolLoaded.get(name);
+  if (!p) {
+    p = (async () => {
+      jbLoaded ??= (async () => {
+        jb = await import('just-bash');
+        helpCtx = jb.createCommandContext({ fs: new jb.InMemoryFs(), cwd: '/', env: new Map() } as unknown as CtxInit);
+      })();
+      await jbLoaded;
+      try {
+        await commands().get(name)?.execute(['--help'], helpCtx);
+      } catch {
+        /* loaded anyway */
+      }
+    })();
+    toolLoaded.set(name, p);
+  }
+  return p;
 }
 
 /**
- * Load every tool's code now. just-bash loads a command's module on its first call, which is
- * real I/O: done in the middle of a run it would let wall-clock time decide how processes
- * interleave (and a process looping without blocking would starve the load). runScript and the
- * interactive session await this before their machine starts.
+ * Load the tools' code now (default: every tool). just-bash loads a command's module on its
+ * first call, which is real I/O: done in the middle of a run it would let wall-clock time decide
+ * how processes interleave (and a process looping without blocking would starve the load).
+ * runScript (with the tools the script names) and the interactive session await this before
+ * their machine starts.
  */
-export function preloadTextTools(): Promise<void> {
-  preloaded ??= (async () => {
-    jb = await import('just-bash');
-    const ctx = jb.createCommandContext({ fs: new jb.InMemoryFs(), cwd: '/', env: new Map() } as unknown as CtxInit);
-    const t = commands();
-    await Promise.all(
-      [...TEXT_TOOLS, 'printf', 'cat'].map(async (n) => {
-        try {
-          await t.get(n)?.execute(['--help'], ctx);
-        } catch {
-          /* loaded anyway */
-        }
-      }),
-    );
-  })();
-  return preloaded;
+export async function preloadTextTools(names: readonly string[] = ALL_TOOLS): Promise<void> {
+  await Promise.all(names.map(loadTool));
 }
 
 /** Tools that never read standard input (so a pipe into them is not waited for). */
@@ -108,7 +122,7 @@ export interface JbRunOpts {
 
 /** Run one just-bash command to completion. */
 export async function runJb(name: string, args: string[], o: JbRunOpts): Promise<JbResult> {
-  await preloadTextTools();
+  await loadTool(name);
   const cmd = commands().get(name);
   if (!cmd) return { stdout: '', stderr: `${name}: command not found\n`, exitCode: 127 };
   const hooks: StdHooks = {
