@@ -101,8 +101,15 @@ describeNeeds('differential batch on the real kernel', kernel(), () => {
   it(`seed ${BATCH_SEED}: ${BATCH} random cases match the kernel`, async () => {
     const runner = new CaseRunner();
     try {
-      const results = await runCases(sampleCases(BATCH_SEED, BATCH), runner, BATCH, undefined, (i) => `differential case (seed ${BATCH_SEED}, case ${i})`);
-      const bad = results.filter((r) => !r.result.match);
+      // a few sandboxes at a time: many at once on a small machine load it into timing races
+      const results = await runCases(sampleCases(BATCH_SEED, BATCH), runner, 4, undefined, (i) => `differential case (seed ${BATCH_SEED}, case ${i})`);
+      const bad: typeof results = [];
+      for (const r of results.filter((x) => !x.result.match)) {
+        // the kernel disagreeing with itself on a run is no evidence against nsemu
+        const unstable = await runner.kernelUnstable(r.script);
+        if (unstable.length) console.warn(`[nsemu] differential case ${r.index} of seed ${BATCH_SEED}: the kernel printed something else on a re-run (timing on a loaded machine); not counted`);
+        else bad.push(r);
+      }
       if (bad.length) {
         const s = await shrinkCase(BATCH_SEED, bad[0]!.index, runner, 120_000);
         const shown = s ?? { script: bad[0]!.script, result: bad[0]!.result };

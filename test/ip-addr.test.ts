@@ -27,15 +27,15 @@ describe('ip address', () => {
       ['ip addr frob', 255, 'Command "frob" is unknown, try "ip address help".\n'],
     ];
     for (const [cmd, rc, err] of bad) {
-      const before = env.m.world;
+      const before = structuredClone(env.m.world);
       const r = await env.run(cmd);
       expect({ cmd, rc: r.rc, err: r.err, out: r.out }).toEqual({ cmd, rc, err, out: '' });
-      expect(env.m.world, cmd).toBe(before);
+      expect(env.m.world, cmd).toEqual(before);
     }
-    const before = env.m.world;
+    const before = structuredClone(env.m.world);
     const r = await env.run('ip addr add 10.0.3.1/24 dev va', { uid: 1000 });
     expect([r.rc, r.err]).toEqual([2, 'RTNETLINK answers: Operation not permitted\n']);
-    expect(env.m.world).toBe(before);
+    expect(env.m.world).toEqual(before);
   });
 
   it('deleting a primary takes its secondaries; wildcard deletion warns', async () => {

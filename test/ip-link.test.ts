@@ -49,10 +49,10 @@ describe('ip link', () => {
       ['ip link frob', 255, 'Command "frob" is unknown, try "ip link help".\n'],
     ];
     for (const [cmd, rc, err] of bad) {
-      const before = env.m.world;
+      const before = structuredClone(env.m.world);
       const r = await env.run(cmd);
       expect({ cmd, rc: r.rc, err: r.err, out: r.out }).toEqual({ cmd, rc, err, out: '' });
-      expect(env.m.world, cmd).toBe(before);
+      expect(env.m.world, cmd).toEqual(before);
     }
   });
 
@@ -60,10 +60,10 @@ describe('ip link', () => {
     const env = new Env();
     await ok(env, 'ip link add vx type veth peer name vy');
     for (const cmd of ['ip link add v2 type veth', 'ip link set vx up', 'ip link del vx', 'ip link set vx name vz']) {
-      const before = env.m.world;
+      const before = structuredClone(env.m.world);
       const r = await env.run(cmd, { uid: 65534 });
       expect([r.rc, r.err]).toEqual([2, 'RTNETLINK answers: Operation not permitted\n']);
-      expect(env.m.world).toBe(before);
+      expect(env.m.world).toEqual(before);
     }
     expect((await env.run('ip link show vx', { uid: 65534 })).rc).toBe(0);
   });

@@ -24,10 +24,10 @@ describe('ip neigh', () => {
       ['ip neigh frob', 255, 'Command "frob" is unknown, try "ip neigh help".\n'],
     ];
     for (const [cmd, rc, err] of bad) {
-      const before = env.m.world;
+      const before = structuredClone(env.m.world);
       const r = await env.run(cmd);
       expect({ cmd, rc: r.rc, err: r.err, out: r.out }).toEqual({ cmd, rc, err, out: '' });
-      expect(env.m.world, cmd).toBe(before);
+      expect(env.m.world, cmd).toEqual(before);
     }
     const r = await env.run('ip neigh add 10.5.1.15 dev na');
     expect([r.rc, r.err]).toEqual([2, 'Error: No link layer address given.\n']);

@@ -31,10 +31,10 @@ describe('ip netns', () => {
       ['ip netns frob', 255, 'Command "frob" is unknown, try "ip netns help".\n'],
     ];
     for (const [cmd, rc, err] of bad) {
-      const before = env.m.world;
+      const before = structuredClone(env.m.world);
       const r = await env.run(cmd);
       expect({ cmd, rc: r.rc, err: r.err, out: r.out }).toEqual({ cmd, rc, err, out: '' });
-      expect(env.m.world, cmd).toBe(before);
+      expect(env.m.world, cmd).toEqual(before);
     }
   });
 
@@ -48,10 +48,10 @@ describe('ip netns', () => {
       ['ip -n a link', 255, 'setting the network namespace "a" failed: Operation not permitted\n'],
     ];
     for (const [cmd, rc, err] of cases) {
-      const before = env.m.world;
+      const before = structuredClone(env.m.world);
       const r = await env.run(cmd, { uid: 65534 });
       expect([r.rc, r.err]).toEqual([rc, err]);
-      expect(env.m.world).toBe(before);
+      expect(env.m.world).toEqual(before);
     }
     expect(await ok(env, 'ip netns list', { uid: 65534 })).toBe('a\n');
   });

@@ -2,7 +2,6 @@
 // pcapng file. Each namespace/device gets an Interface Description Block the first time it
 // carries a frame (if_name `NS/DEV`, NS being the /run/netns name or `init`/`ns<inode>`), and each
 // frame an Enhanced Packet Block with its virtual time in nanoseconds and its direction.
-import type { Draft } from 'immer';
 import type { Machine } from '../kernel/machine.ts';
 import type { Device, World } from '../kernel/types.ts';
 import { concat, pcapngInterface, pcapngPacket, pcapngSectionHeader } from './pcap.ts';
@@ -28,7 +27,7 @@ export class PcapngRecorder {
     return nsId === w.initNs ? 'init' : `ns${nsId}`;
   }
 
-  private record(t: number, dev: Device | Draft<Device>, frame: Uint8Array, dir: Direction, nsId: number): void {
+  private record(t: number, dev: Device | Device, frame: Uint8Array, dir: Direction, nsId: number): void {
     const key = `${nsId}/${dev.id}/${dev.name}`;
     let id = this.ifids.get(key);
     if (id === undefined) {

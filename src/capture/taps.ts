@@ -1,7 +1,6 @@
 // Packet taps (the kernel's ptype_all: AF_PACKET sockets, i.e. tcpdump): every frame a device
 // sends or receives is offered to the captures registered on it. Captures live beside the
 // World (they belong to processes), keyed by namespace and ifindex.
-import type { Draft } from 'immer';
 import type { Kctx, Machine } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 
@@ -12,13 +11,13 @@ export interface Tap {
   ns: number;
   /** ifindex, or 0 for every device of the namespace (`-i any`) */
   ifindex: number;
-  deliver(t: number, dev: Device | Draft<Device>, frame: Uint8Array, dir: Direction, nsId: number): void;
+  deliver(t: number, dev: Device | Device, frame: Uint8Array, dir: Direction, nsId: number): void;
   /** the device went away (unregistered, or moved to another namespace): packet_notify */
-  gone?(dev: Device | Draft<Device>): void;
+  gone?(dev: Device | Device): void;
 }
 
 /** packet_notify: sockets bound to a device hear NETDEV_UNREGISTER. */
-export function tapsNetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: string): void {
+export function tapsNetdevEvent(k: Kctx, nsId: number, d: Device, ev: string): void {
   if (ev !== 'UNREGISTER') return;
   const taps = k.m.side.get('taps') as Set<Tap> | undefined;
   if (!taps || taps.size === 0) return;
@@ -39,7 +38,7 @@ export function machineTaps(m: Machine): Set<Tap> {
   return s;
 }
 
-export function runTaps(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, dir: Direction): void {
+export function runTaps(k: Kctx, nsId: number, d: Device, frame: Uint8Array, dir: Direction): void {
   const taps = k.m.side.get('taps') as Set<Tap> | undefined;
   if (!taps || taps.size === 0) return;
   for (const t of taps) if ((t.ns === nsId || t.ns === -1) && (t.ifindex === 0 || t.ifindex === d.ifindex)) t.deliver(k.m.now, d, frame, dir, nsId);

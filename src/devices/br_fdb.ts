@@ -2,7 +2,6 @@
 // (br_fdb_find_rcu), flushing (br_fdb_delete_by_port) and ageing (br_fdb_cleanup) in virtual
 // time. An entry's hold time is the bridge's ageing_time (centiseconds); an entry not seen for
 // that long is expired: lookups ignore it at once and the gc work deletes it.
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device, FdbEntry } from '../kernel/types.ts';
 import { findDevById } from '../kernel/link_watch.ts';
@@ -12,25 +11,25 @@ const NS_PER_CS = 10_000_000;
 const GC_MIN_DELAY = 100_000_000;
 
 /** hold_time(br), in ns (no STP topology change is emulated, so always ageing_time) */
-export function holdTime(br: Device | Draft<Device>): number {
+export function holdTime(br: Device | Device): number {
   return (br.bridge?.ageingTime ?? 30000) * NS_PER_CS;
 }
 
 /** has_expired: a learned entry not refreshed for hold_time */
-export function fdbHasExpired(now: number, br: Device | Draft<Device>, e: FdbEntry): boolean {
+export function fdbHasExpired(now: number, br: Device | Device, e: FdbEntry): boolean {
   if (e.local || e.static) return false;
   return now - e.updated >= holdTime(br);
 }
 
 /** br_fdb_find: the live entry for a MAC (vlan 0), expired ones do not count. */
-export function brFdbFind(k: Kctx, br: Draft<Device>, mac: string): Draft<FdbEntry> | undefined {
+export function brFdbFind(k: Kctx, br: Device, mac: string): FdbEntry | undefined {
   const e = br.bridge?.fdb[`${mac}/0`];
   if (!e || fdbHasExpired(k.m.now, br, e)) return undefined;
   return e;
 }
 
 /** br_fdb_update: learn (or move) the source MAC seen on the ingress port. */
-export function brFdbUpdate(k: Kctx, nsId: number, br: Draft<Device>, port: number, mac: string): void {
+export function brFdbUpdate(k: Kctx, nsId: number, br: Device, port: number, mac: string): void {
   const fdb = br.bridge!.fdb;
   const key = `${mac}/0`;
   const e = fdb[key];
@@ -45,14 +44,14 @@ export function brFdbUpdate(k: Kctx, nsId: number, br: Draft<Device>, port: numb
 }
 
 /** br_fdb_delete_by_port: a port's learned entries (and its local ones too when `all`). */
-export function brFdbDeleteByPort(br: Draft<Device>, port: number, all: boolean): void {
+export function brFdbDeleteByPort(br: Device, port: number, all: boolean): void {
   const fdb = br.bridge?.fdb;
   if (!fdb) return;
   for (const [key, e] of Object.entries(fdb)) if (e.port === port && (all || (!e.local && !e.static))) delete fdb[key];
 }
 
 /** br_fdb_flush: every learned entry of the bridge. */
-export function brFdbFlush(br: Draft<Device>): void {
+export function brFdbFlush(br: Device): void {
   const fdb = br.bridge?.fdb;
   if (!fdb) return;
   for (const [key, e] of Object.entries(fdb)) if (!e.local && !e.static) delete fdb[key];
@@ -78,7 +77,7 @@ function gcGen(k: Kctx): Map<number, number> {
  * long as the bridge is up; nsemu arms it only while learned entries exist, so an idle machine
  * has nothing left to happen. `rearm` replaces a pending run (ageing_time changed).
  */
-export function brFdbScheduleGc(k: Kctx, nsId: number, br: Draft<Device>, rearm: boolean): void {
+export function brFdbScheduleGc(k: Kctx, nsId: number, br: Device, rearm: boolean): void {
   const gens = gcGen(k);
   if (gens.has(br.id) && !rearm) return;
   let next = Infinity;
@@ -105,7 +104,7 @@ export function brFdbScheduleGc(k: Kctx, nsId: number, br: Draft<Device>, rearm:
 }
 
 /** br_fdb_cleanup: delete what has expired, re-arm for the next expiry. */
-export function brFdbCleanup(k: Kctx, nsId: number, br: Draft<Device>): void {
+export function brFdbCleanup(k: Kctx, nsId: number, br: Device): void {
   const fdb = br.bridge!.fdb;
   for (const [key, e] of Object.entries(fdb)) if (fdbHasExpired(k.m.now, br, e)) delete fdb[key];
   brFdbScheduleGc(k, nsId, br, true);

@@ -1,5 +1,4 @@
 // net/bridge/br_input.c, br_forward.c, br_fdb.c: the bridge's data path.
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 import { macIsMulticast, macToText } from '../protocols/wire/addr.ts';
@@ -11,7 +10,7 @@ import { nfBridgeUp } from '../protocols/netfilter/x_tables.ts';
 import { brFdbFind, brFdbUpdate } from './br_fdb.ts';
 
 /** br_handle_frame → br_handle_frame_finish */
-export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, rxFrame: Uint8Array): void {
+export function brHandleFrame(k: Kctx, nsId: number, port: Device, rxFrame: Uint8Array): void {
   const ns = k.w.netns[nsId]!;
   const br = ns.devs[port.master!];
   if (!br?.bridge || !port.port) return;
@@ -21,7 +20,7 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, rxFram
   // with the bridge as in device and the port as physdev in; from then on it carries its in
   // port (skb->nf_bridge) to the hooks it meets later
   let frame = rxFrame;
-  let nfIn: Draft<Device> | undefined;
+  let nfIn: Device | undefined;
   if (brNfCallIptables(k, nsId, br, frame)) {
     const f = nfHookIpv4(k, nsId, 'PREROUTING', frame, 14, br, undefined, undefined, { physin: port });
     if (!f) return;
@@ -51,7 +50,7 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Draft<Device>, rxFram
 
 /** br_pass_frame_up: the bridge device receives it (its taps, then its own stack; br_netfilter
  *  remembers the port an IPv4 frame came in on). */
-function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array, nfIn: Draft<Device> | undefined): void {
+function brPassFrameUp(k: Kctx, nsId: number, br: Device, frame: Uint8Array, nfIn: Device | undefined): void {
   if (!br.up) return;
   br.stats.rxPackets++;
   br.stats.rxBytes += frame.length;
@@ -62,7 +61,7 @@ function brPassFrameUp(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Arr
 
 /** `nfIn`: the port an IPv4 frame br_netfilter took in came by (none for frames it does not
  *  see, and for the bridge's own transmissions). */
-function brForward(k: Kctx, nsId: number, br: Draft<Device>, to: Draft<Device> | undefined, frame: Uint8Array, nfIn?: Draft<Device>): void {
+function brForward(k: Kctx, nsId: number, br: Device, to: Device | undefined, frame: Uint8Array, nfIn?: Device): void {
   if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
   // br_netfilter: a bridged IPv4 frame passes iptables as `-i br -o br`
   const f = nfIn ? brNfForward(k, nsId, br, nfIn, to, frame) : frame;
@@ -73,7 +72,7 @@ function brForward(k: Kctx, nsId: number, br: Draft<Device>, to: Draft<Device> |
 
 /** Does br_netfilter hand this frame to iptables: IPv4 (never ARP), with
  *  bridge-nf-call-iptables (the namespace's sysctl, or the bridge's nf_call_iptables)? */
-function brNfCallIptables(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): boolean {
+function brNfCallIptables(k: Kctx, nsId: number, br: Device, frame: Uint8Array): boolean {
   if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00) return false;
   return k.w.netns[nsId]?.sysctl['bridge/bridge-nf-call-iptables'] === '1' || br.bridge?.nfCallIptables === 1;
 }
@@ -81,13 +80,13 @@ function brNfCallIptables(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8
 /** br_nf_forward_ip, br_nf_post_routing: an IPv4 frame crossing the bridge (it passed
  *  PREROUTING on the way in) passes FORWARD and POSTROUTING (SNAT, confirm) for each port it
  *  leaves by, with the bridge as both devices and the ports as physdev in/out. */
-function brNfForward(k: Kctx, nsId: number, br: Draft<Device>, from: Draft<Device>, to: Draft<Device>, frame: Uint8Array): Uint8Array | null {
+function brNfForward(k: Kctx, nsId: number, br: Device, from: Device, to: Device, frame: Uint8Array): Uint8Array | null {
   const fwd = nfHookIpv4(k, nsId, 'FORWARD', frame, 14, br, br, undefined, { physin: from, physout: to });
   return fwd && nfHookIpv4(k, nsId, 'POSTROUTING', fwd, 14, undefined, br, undefined, { physin: from, physout: to });
 }
 
 /** br_flood: every other forwarding port. */
-function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, frame: Uint8Array, nfIn?: Draft<Device>): void {
+function brFlood(k: Kctx, nsId: number, br: Device, ingress: number, frame: Uint8Array, nfIn?: Device): void {
   const ns = k.w.netns[nsId]!;
   for (const p of Object.values(ns.devs)) {
     if (p.master !== br.ifindex || p.ifindex === ingress || !p.port?.flood) continue;
@@ -96,7 +95,7 @@ function brFlood(k: Kctx, nsId: number, br: Draft<Device>, ingress: number, fram
 }
 
 /** br_dev_xmit: the bridge's own transmissions are switched like received ones (no ingress port). */
-export function brDevXmit(k: Kctx, nsId: number, br: Draft<Device>, frame: Uint8Array): void {
+export function brDevXmit(k: Kctx, nsId: number, br: Device, frame: Uint8Array): void {
   br.stats.txPackets++;
   br.stats.txBytes += frame.length;
   const dst = macToText(frame, 0);

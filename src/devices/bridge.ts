@@ -1,7 +1,6 @@
 // net/bridge: the bridge device and its ports — control plane (br_if.c br_add_if/br_del_if,
 // br_stp_if.c br_stp_recalculate_bridge_id, br_stp.c br_port_state_selection, br_device.c).
 // The data path (br_handle_frame) lives in br_input.ts.
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import { kerr } from '../kernel/errors.ts';
 import type { BridgeState, Device } from '../kernel/types.ts';
@@ -41,7 +40,7 @@ export function defaultBridgeState(): BridgeState {
 }
 
 /** br_add_bridge: carrier on from birth, so an up bridge that never had ports is UNKNOWN. */
-export function brAddBridge(k: Kctx, nsId: number, name: string, opts: { mac?: string; ifindex?: number; mtu?: number } = {}): Draft<Device> {
+export function brAddBridge(k: Kctx, nsId: number, name: string, opts: { mac?: string; ifindex?: number; mtu?: number } = {}): Device {
   const d = registerNetdevice(k, nsId, {
     name,
     kind: 'bridge',
@@ -57,13 +56,13 @@ export function brAddBridge(k: Kctx, nsId: number, name: string, opts: { mac?: s
   return d;
 }
 
-export function portsOf(k: Kctx, nsId: number, br: Draft<Device>): Draft<Device>[] {
+export function portsOf(k: Kctx, nsId: number, br: Device): Device[] {
   const ns = k.w.netns[nsId];
   if (!ns) return [];
   return Object.values(ns.devs).filter((d) => d.master === br.ifindex && d.port);
 }
 
-function operUp(d: Draft<Device>): boolean {
+function operUp(d: Device): boolean {
   return d.carrier && (d.operstate === 'UP' || d.operstate === 'UNKNOWN');
 }
 
@@ -72,7 +71,7 @@ function macCmp(a: string, b: string): number {
 }
 
 /** br_stp_recalculate_bridge_id: the lowest port MAC, unless the user set one. */
-export function brRecalculateBridgeId(k: Kctx, nsId: number, br: Draft<Device>): void {
+export function brRecalculateBridgeId(k: Kctx, nsId: number, br: Device): void {
   if (!br.bridge || br.bridge.macSet) return;
   let addr = '00:00:00:00:00:00';
   for (const p of portsOf(k, nsId, br)) if (addr === '00:00:00:00:00:00' || macCmp(p.mac, addr) < 0) addr = p.mac;
@@ -81,21 +80,21 @@ export function brRecalculateBridgeId(k: Kctx, nsId: number, br: Draft<Device>):
 
 /** br_stp_change_bridge_id: the device takes the id's MAC, and port states are re-selected
  *  (which is what takes the carrier of a bridge without forwarding ports). */
-function brStpChangeBridgeId(k: Kctx, nsId: number, br: Draft<Device>, addr: string): void {
+function brStpChangeBridgeId(k: Kctx, nsId: number, br: Device, addr: string): void {
   br.bridge!.bridgeId = addr;
   br.mac = addr;
   brPortStateSelection(k, nsId, br);
 }
 
 /** br_set_mac_address: a MAC set by the user pins the bridge id. */
-export function brSetMacAddress(k: Kctx, nsId: number, br: Draft<Device>, mac: string): void {
+export function brSetMacAddress(k: Kctx, nsId: number, br: Device, mac: string): void {
   br.bridge!.macSet = true;
   br.addrAssignType = 3;
   brStpChangeBridgeId(k, nsId, br, mac);
 }
 
 /** br_port_state_selection: the bridge has carrier iff some port forwards. */
-function brPortStateSelection(k: Kctx, nsId: number, br: Draft<Device>): void {
+function brPortStateSelection(k: Kctx, nsId: number, br: Device): void {
   const live = portsOf(k, nsId, br).filter((p) => p.port?.state === 'forwarding').length;
   if (live > 0) netifCarrierOn(k, nsId, br);
   else netifCarrierOff(k, nsId, br);
@@ -104,7 +103,7 @@ function brPortStateSelection(k: Kctx, nsId: number, br: Draft<Device>): void {
 /** br_stp_enable_port: with STP off a port forwards at once; with STP on it goes listening →
  *  learning → forwarding, forward_delay each (br_forward_delay_timer_expired). No BPDUs are
  *  exchanged: every bridge thinks it is the root, so no port is ever blocked. */
-function brStpEnablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+function brStpEnablePort(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (!p.port) return;
   if (br.bridge?.stpState) {
     p.port.state = 'listening';
@@ -113,7 +112,7 @@ function brStpEnablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Devi
   brPortStateSelection(k, nsId, br);
 }
 
-function brForwardDelayTimer(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>, from: 'listening' | 'learning'): void {
+function brForwardDelayTimer(k: Kctx, nsId: number, br: Device, p: Device, from: 'listening' | 'learning'): void {
   const id = p.id;
   const hint = { ns: nsId, ifindex: p.ifindex };
   const brIfindex = br.ifindex;
@@ -129,7 +128,7 @@ function brForwardDelayTimer(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<
 }
 
 /** br_stp_disable_port: disabled, its learned entries flushed. */
-function brStpDisablePort(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+function brStpDisablePort(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (!p.port) return;
   p.port.state = 'disabled';
   brFdbDeleteByPort(br, p.ifindex, false);
@@ -140,7 +139,7 @@ export { brFdbDeleteByPort } from './br_fdb.ts';
 import { brFdbDeleteByPort } from './br_fdb.ts';
 
 /** br_add_if */
-export function brAddIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (p.kind === 'loopback') throw kerr('EINVAL');
   if (p.kind === 'bridge') throw kerr('ELOOP', 'Can not enslave a bridge to a bridge');
   if (p.master === br.ifindex) return;
@@ -160,7 +159,7 @@ export function brAddIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Devic
 }
 
 /** br_del_if */
-export function brDelIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Device>): void {
+export function brDelIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (p.master !== br.ifindex) return;
   p.port = undefined;
   p.master = undefined;
@@ -171,7 +170,7 @@ export function brDelIf(k: Kctx, nsId: number, br: Draft<Device>, p: Draft<Devic
 }
 
 /** br_device_event: the bridge follows its ports' state. */
-export function brDeviceEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+export function brDeviceEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   const ns = k.w.netns[nsId];
   if (!ns) return;
   if (d.kind === 'bridge' && ev === 'UNREGISTER') {

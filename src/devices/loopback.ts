@@ -1,6 +1,5 @@
 // drivers/net/loopback.c: every namespace's `lo`, ifindex 1, carrier on from birth (so its
 // operstate is never computed: UNKNOWN); what it transmits it receives.
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
@@ -20,7 +19,7 @@ export const loopbackOps: DeviceOps = {
 };
 
 /** dev_lstats_add: lo's rx and tx counters are the same numbers. */
-export function loopbackCount(d: Draft<Device>, len: number): void {
+export function loopbackCount(d: Device, len: number): void {
   d.stats.txPackets++;
   d.stats.txBytes += len;
   d.stats.rxPackets++;

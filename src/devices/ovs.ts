@@ -5,7 +5,6 @@
 // tcpdump on a port sees what OVS sends. The switching is the NORMAL action: a MAC-learning
 // switch (ofproto-dpif-xlate.c xlate_normal, lib/mac-learning.c) with 300 s ageing.
 // The configuration (the OVSDB) lives in the machine's side tables: it is userspace state.
-import type { Draft } from 'immer';
 import type { Kctx, Machine } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 import { devByName, devChangeFlags, IFF, randomMac, registerNetdevice, unregisterNetdevice } from '../kernel/dev.ts';
@@ -80,7 +79,7 @@ export function newUuid(s: OvsState): string {
   return `6e73656d-7500-4000-8000-${h}`;
 }
 
-function findDev(k: Kctx, nsId: number, id: number | undefined): Draft<Device> | undefined {
+function findDev(k: Kctx, nsId: number, id: number | undefined): Device | undefined {
   if (id === undefined) return undefined;
   const f = findDevById(k, id);
   return f && f.ns === nsId ? f.dev : undefined;
@@ -146,7 +145,7 @@ export function ovsReleasePort(k: Kctx, s: OvsState, p: OvsPort): void {
   else devChangeFlags(k, vs.netns, d, 0, IFF.PROMISC);
 }
 
-function attachTap(m: Machine, s: OvsState, brName: string, p: OvsPort, nsId: number, d: Draft<Device>): void {
+function attachTap(m: Machine, s: OvsState, brName: string, p: OvsPort, nsId: number, d: Device): void {
   const devId = d.id;
   const tap: Tap = {
     ns: nsId,
@@ -195,7 +194,7 @@ export function ovsFdb(m: Machine, br: OvsBridge): { ofport: number; mac: string
 
 /** vswitchd hears of devices through rtnetlink: a port's device appearing or going away makes
  *  it reconfigure (open or forget it) a moment later. */
-export function ovsNetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: string): void {
+export function ovsNetdevEvent(k: Kctx, nsId: number, d: Device, ev: string): void {
   if (ev !== 'REGISTER' && ev !== 'UNREGISTER') return;
   const s = k.m.side.get('ovs') as OvsState | undefined;
   if (!s?.vswitchd || s.vswitchd.netns !== nsId) return;

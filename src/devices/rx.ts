@@ -2,7 +2,6 @@
 // latency of the link), __netif_receive_skb runs the taps, the rx_handler (a bridge port's
 // br_handle_frame), then the protocol handler for the ethertype (eth_type_trans decides
 // whether the frame is for this host).
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 import { findDevById } from '../kernel/link_watch.ts';
@@ -15,7 +14,7 @@ import { runTaps } from '../capture/taps.ts';
 export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost';
 
 /** netif_rx: the frame reaches device `d` (in namespace nsId) after `delay` ns. */
-export function netifRx(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, delay: number): void {
+export function netifRx(k: Kctx, nsId: number, d: Device, frame: Uint8Array, delay: number): void {
   const id = d.id;
   const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(delay, (k2) => {
@@ -25,13 +24,13 @@ export function netifRx(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Arr
 }
 
 /** eth_type_trans's packet type for this device. */
-export function pktType(d: Device | Draft<Device>, frame: Uint8Array): PktType {
+export function pktType(d: Device | Device, frame: Uint8Array): PktType {
   if (macIsBroadcast(frame, 0)) return 'broadcast';
   if (macIsMulticast(frame, 0)) return 'multicast';
   return macEqualsText(frame, 0, d.mac) ? 'host' : 'otherhost';
 }
 
-export function netifReceiveSkb(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {
+export function netifReceiveSkb(k: Kctx, nsId: number, d: Device, frame: Uint8Array): void {
   if (!d.up) {
     d.stats.rxDropped++;
     return;
@@ -50,7 +49,7 @@ export function netifReceiveSkb(k: Kctx, nsId: number, d: Draft<Device>, frame: 
 }
 
 /** The protocol handlers (ptype_base): ARP and IPv4; other ethertypes are not for us. */
-export function deliverToStack(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {
+export function deliverToStack(k: Kctx, nsId: number, d: Device, frame: Uint8Array): void {
   if (frame.length < 14) return;
   const type = (frame[12]! << 8) | frame[13]!;
   const pt = pktType(d, frame);

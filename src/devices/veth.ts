@@ -1,5 +1,4 @@
 // drivers/net/veth.c: a pair of devices; what one transmits the other receives.
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import { kerr } from '../kernel/errors.ts';
 import type { Device } from '../kernel/types.ts';
@@ -10,7 +9,7 @@ import { netifRx } from './rx.ts';
 /** Virtual time a frame takes to cross the pair (the peer's softirq picks it up). */
 export const VETH_LATENCY_NS = 15_000;
 
-function peerOf(k: Kctx, d: Draft<Device>): { ns: number; dev: Draft<Device> } | undefined {
+function peerOf(k: Kctx, d: Device): { ns: number; dev: Device } | undefined {
   if (!d.peer) return undefined;
   const dev = k.w.netns[d.peer.ns]?.devs[d.peer.ifindex];
   return dev ? { ns: d.peer.ns, dev } : undefined;
@@ -69,7 +68,7 @@ export interface VethSpec {
  * veth_newlink: the peer is registered first (so it gets the lower ifindex), then the device;
  * both start without carrier. Names default to veth%d. Returns the device.
  */
-export function vethNewlink(k: Kctx, nsId: number, dev: VethSpec, peerNs: number, peer: VethSpec): Draft<Device> {
+export function vethNewlink(k: Kctx, nsId: number, dev: VethSpec, peerNs: number, peer: VethSpec): Device {
   const ns = getNs(k.w, nsId);
   const pns = getNs(k.w, peerNs);
   if (dev.name && devByName(ns, dev.name)) throw kerr('EEXIST');

@@ -2,7 +2,7 @@
 // register/unregister, open/close (dev_change_flags), carrier, moving between namespaces.
 // Protocol reactions (addresses, routes, neighbours, bridge ports) hang off netdevNotify, as
 // they hang off the kernel's netdevice notifier chain.
-import { current, type Draft } from 'immer';
+
 import { kerr } from './errors.ts';
 import type { Kctx } from './machine.ts';
 import type { Device, DevKind, DevStats, Netns, World } from './types.ts';
@@ -50,18 +50,18 @@ export function emptyStats(): DevStats {
   return { rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, rxMissed: 0, rxMcast: 0, txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0, txCarrier: 0, txCollisions: 0 };
 }
 
-export function getNs<W extends World | Draft<World>>(w: W, id: number): W['netns'][number] {
+export function getNs<W extends World | World>(w: W, id: number): W['netns'][number] {
   const ns = w.netns[id];
   if (!ns || ns.dead) throw kerr('EINVAL');
   return ns;
 }
 
-export function devByName<N extends Netns | Draft<Netns>>(ns: N, name: string): N['devs'][number] | undefined {
+export function devByName<N extends Netns | Netns>(ns: N, name: string): N['devs'][number] | undefined {
   for (const d of Object.values(ns.devs)) if (d.name === name) return d as N['devs'][number];
   return undefined;
 }
 
-export function devByIndex<N extends Netns | Draft<Netns>>(ns: N, ifindex: number): N['devs'][number] | undefined {
+export function devByIndex<N extends Netns | Netns>(ns: N, ifindex: number): N['devs'][number] | undefined {
   return ns.devs[ifindex] as N['devs'][number] | undefined;
 }
 
@@ -71,7 +71,7 @@ export function devValidName(name: string): boolean {
 }
 
 /** dev_alloc_name: "veth%d" → the lowest free number in the namespace. */
-export function devAllocName(ns: Netns | Draft<Netns>, pattern: string, taken: string[] = []): string {
+export function devAllocName(ns: Netns | Netns, pattern: string, taken: string[] = []): string {
   if (!pattern.includes('%d')) return pattern;
   for (let i = 0; ; i++) {
     const n = pattern.replace('%d', String(i));
@@ -80,7 +80,7 @@ export function devAllocName(ns: Netns | Draft<Netns>, pattern: string, taken: s
 }
 
 /** dev_index_reserve: cyclic allocation from the last index handed out; freed numbers are not reused. */
-export function devIndexReserve(ns: Draft<Netns>, want?: number): number {
+export function devIndexReserve(ns: Netns, want?: number): number {
   if (want !== undefined && want !== 0) {
     if (ns.devs[want]) throw kerr('EEXIST');
     return want;
@@ -108,7 +108,7 @@ export interface NewDevice {
 }
 
 /** alloc_netdev + register_netdevice. */
-export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Draft<Device> {
+export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Device {
   const ns = getNs(k.w, nsId);
   if (devByName(ns, nd.name)) throw kerr('EEXIST');
   const ifindex = devIndexReserve(ns, nd.ifindex);
@@ -163,7 +163,7 @@ export function unregisterNetdevice(k: Kctx, nsId: number, ifindex: number): voi
 }
 
 /** dev_open (__dev_change_flags with IFF_UP). */
-export function devOpen(k: Kctx, nsId: number, d: Draft<Device>): void {
+export function devOpen(k: Kctx, nsId: number, d: Device): void {
   if (d.up) return;
   d.up = true;
   d.everUp = true;
@@ -172,7 +172,7 @@ export function devOpen(k: Kctx, nsId: number, d: Draft<Device>): void {
 }
 
 /** dev_close. */
-export function devClose(k: Kctx, nsId: number, d: Draft<Device>): void {
+export function devClose(k: Kctx, nsId: number, d: Device): void {
   if (!d.up) return;
   netdevNotify(k, nsId, d, 'GOING_DOWN');
   deviceOps(d.kind).stop?.(k, nsId, d);
@@ -180,14 +180,14 @@ export function devClose(k: Kctx, nsId: number, d: Draft<Device>): void {
   netdevNotify(k, nsId, d, 'DOWN');
 }
 
-export function netifCarrierOn(k: Kctx, nsId: number, d: Draft<Device>): void {
+export function netifCarrierOn(k: Kctx, nsId: number, d: Device): void {
   if (d.carrier) return;
   d.carrier = true;
   d.carrierChanges++;
   linkwatchFireEvent(k, nsId, d);
 }
 
-export function netifCarrierOff(k: Kctx, nsId: number, d: Draft<Device>): void {
+export function netifCarrierOff(k: Kctx, nsId: number, d: Device): void {
   if (!d.carrier) return;
   d.carrier = false;
   d.carrierChanges++;
@@ -199,7 +199,7 @@ export function netifCarrierOff(k: Kctx, nsId: number, d: Draft<Device>): void {
  * asked; IFF_PROMISC and IFF_ALLMULTI are the user's requests (dev->gflags), each counted once
  * into the device's promiscuity/allmulti counters beside what bridges and captures ask for.
  */
-export function devChangeFlags(k: Kctx, nsId: number, d: Draft<Device>, flags: number, change: number): void {
+export function devChangeFlags(k: Kctx, nsId: number, d: Device, flags: number, change: number): void {
   if (change & ~(IFF.UP | IFF.PROMISC | IFF.ALLMULTI | IFF.NOARP | IFF.MULTICAST)) throw kerr('EOPNOTSUPP');
   if (change & IFF.NOARP) d.noarp = (flags & IFF.NOARP) !== 0;
   if (change & IFF.MULTICAST) d.multicast = (flags & IFF.MULTICAST) !== 0;
@@ -217,7 +217,7 @@ export function devChangeFlags(k: Kctx, nsId: number, d: Draft<Device>, flags: n
 }
 
 /** dev_set_mac_address: NET_ADDR_SET from now on; a bridge pins its id, a port's bridge recalculates. */
-export function devSetMacAddress(k: Kctx, nsId: number, d: Draft<Device>, mac: string): void {
+export function devSetMacAddress(k: Kctx, nsId: number, d: Device, mac: string): void {
   if (d.kind === 'bridge') {
     brSetMacAddress(k, nsId, d, mac);
   } else {
@@ -228,14 +228,14 @@ export function devSetMacAddress(k: Kctx, nsId: number, d: Draft<Device>, mac: s
 }
 
 /** dev_set_mtu: within the device's limits, with the kernel's extack messages. */
-export function devSetMtu(_k: Kctx, _nsId: number, d: Draft<Device>, mtu: number): void {
+export function devSetMtu(_k: Kctx, _nsId: number, d: Device, mtu: number): void {
   if (mtu < d.minMtu) throw kerr('EINVAL', 'mtu less than device minimum');
   if (mtu > d.maxMtu) throw kerr('EINVAL', 'mtu greater than device maximum');
   d.mtu = mtu;
 }
 
 /** dev_change_name */
-export function devChangeName(k: Kctx, nsId: number, d: Draft<Device>, name: string): void {
+export function devChangeName(k: Kctx, nsId: number, d: Device, name: string): void {
   if (name === d.name) return;
   const ns = getNs(k.w, nsId);
   // since 6.x a running device may be renamed too
@@ -250,7 +250,7 @@ export function devChangeName(k: Kctx, nsId: number, d: Draft<Device>, name: str
  * addresses, routes and neighbours), and register it in the target, keeping the ifindex if it
  * is free there. The target's allocation cursor does not move.
  */
-export function devChangeNetNamespace(k: Kctx, nsId: number, d: Draft<Device>, target: number, newName?: string): Draft<Device> {
+export function devChangeNetNamespace(k: Kctx, nsId: number, d: Device, target: number, newName?: string): Device {
   const ns = getNs(k.w, nsId);
   const tns = getNs(k.w, target);
   if (target === nsId) return d;
@@ -261,7 +261,7 @@ export function devChangeNetNamespace(k: Kctx, nsId: number, d: Draft<Device>, t
   peernet2idAlloc(k.w, nsId, target);
   devClose(k, nsId, d);
   netdevNotify(k, nsId, d, 'UNREGISTER');
-  const moved: Device = { ...current(d) };
+  const moved: Device = { ...d };
   delete ns.devs[d.ifindex];
   let ifindex = moved.ifindex;
   if (tns.devs[ifindex]) {
@@ -285,7 +285,7 @@ export function devChangeNetNamespace(k: Kctx, nsId: number, d: Draft<Device>, t
 }
 
 /** peernet2id_alloc: the id namespace `nsId` uses for `peer`, allocating the lowest free one. */
-export function peernet2idAlloc(w: Draft<World>, nsId: number, peer: number): number {
+export function peernet2idAlloc(w: World, nsId: number, peer: number): number {
   const ns = w.netns[nsId];
   if (!ns || nsId === peer) return -1;
   const have = ns.nsids[peer];
@@ -296,7 +296,7 @@ export function peernet2idAlloc(w: Draft<World>, nsId: number, peer: number): nu
 }
 
 /** alloc_netid: the lowest id this namespace has not given to a peer yet. */
-export function allocNetid(ns: Netns | Draft<Netns>): number {
+export function allocNetid(ns: Netns | Netns): number {
   const used = new Set(Object.values(ns.nsids));
   let id = 0;
   while (used.has(id)) id++;

@@ -3,7 +3,6 @@
 // which the kernel does from a workqueue shortly after the carrier change; here the event runs
 // at the same virtual instant, after the operation that caused it (so a device that is being
 // moved is judged in its new namespace, as the kernel's deferred work sees it).
-import type { Draft } from 'immer';
 import type { Kctx } from './machine.ts';
 import type { Device, Operstate } from './types.ts';
 import { iflinkOf } from './sysfs.ts';
@@ -11,7 +10,7 @@ import { netdevNotify } from './notifier.ts';
 
 /** default_operstate (6.1+): a carrier-less device is LOWERLAYERDOWN only if its iflink names a
  *  carrier-less device in its own namespace. */
-function defaultOperstate(k: Kctx, nsId: number, d: Draft<Device>): Operstate {
+function defaultOperstate(k: Kctx, nsId: number, d: Device): Operstate {
   if (!d.carrier) {
     const iflink = iflinkOf(d);
     if (iflink === d.ifindex) return 'DOWN';
@@ -23,12 +22,12 @@ function defaultOperstate(k: Kctx, nsId: number, d: Draft<Device>): Operstate {
 }
 
 /** linkwatch_init_dev: a device registered without carrier gets its operstate at once. */
-export function linkwatchInitDev(k: Kctx, nsId: number, d: Draft<Device>): void {
+export function linkwatchInitDev(k: Kctx, nsId: number, d: Device): void {
   if (!d.carrier) d.operstate = defaultOperstate(k, nsId, d);
 }
 
 /** linkwatch_fire_event: process the device's event after the current operation. */
-export function linkwatchFireEvent(k: Kctx, nsId: number, d: Draft<Device>): void {
+export function linkwatchFireEvent(k: Kctx, nsId: number, d: Device): void {
   const id = d.id;
   const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(0, (k2) => {
@@ -39,7 +38,7 @@ export function linkwatchFireEvent(k: Kctx, nsId: number, d: Draft<Device>): voi
 
 /** The device with this identity, wherever it is now (it may have moved namespace meanwhile).
  *  `hint` is where it was last seen: checked first, so the common case costs no scan. */
-export function findDevById(k: Kctx, id: number, hint?: { ns: number; ifindex: number }): { ns: number; dev: Draft<Device> } | undefined {
+export function findDevById(k: Kctx, id: number, hint?: { ns: number; ifindex: number }): { ns: number; dev: Device } | undefined {
   if (hint) {
     const d = k.w.netns[hint.ns]?.devs[hint.ifindex];
     if (d?.id === id) return { ns: hint.ns, dev: d };
@@ -51,7 +50,7 @@ export function findDevById(k: Kctx, id: number, hint?: { ns: number; ifindex: n
 }
 
 /** linkwatch_do_dev: rfc2863_policy, then tell the protocols (NETDEV_CHANGE) if it is up. */
-function linkwatchDoDev(k: Kctx, nsId: number, d: Draft<Device>): void {
+function linkwatchDoDev(k: Kctx, nsId: number, d: Device): void {
   d.operstate = defaultOperstate(k, nsId, d);
   if (d.up) netdevNotify(k, nsId, d, 'CHANGE');
 }

@@ -1,21 +1,17 @@
-// The Machine: one emulated computer. It owns the current World snapshot, the event queue in
-// virtual time, and the processes. Two rules make runs deterministic and concurrent:
-//   * the World changes only inside `mutate` (one immer produce per command; a throw discards
-//     the draft) or inside an event batch (one produce for everything that happens between
-//     two process steps, so a frame never pays for a produce of its own);
+// The Machine: one emulated computer. It owns the kernel state (the World: plain mutable
+// objects, indexed as the kernel indexes them), the event queue in virtual time, and the
+// processes. Two rules make runs deterministic and concurrent:
+//   * the World changes only inside `mutate` (one system call: it validates before it writes,
+//     as the kernel does, so a throw leaves the World as it was; events it scheduled are
+//     dropped) or inside an event batch (timers and frames between two process steps);
 //   * the clock advances only when every live process is blocked (sleep, waiting for a packet,
 //     for a child, for a pipe); then the next due events run.
-import { produce, setAutoFreeze, type Draft } from 'immer';
 import { Heap } from './heap.ts';
 import { nextRandom } from './rng.ts';
 import type { World } from './types.ts';
 
-// Deep-freezing every new snapshot costs more than the frames themselves; the kernel code only
-// writes through drafts, and the test suite turns freezing back on (test/setup.ts) to prove it.
-setAutoFreeze(false);
-
 export interface Kctx {
-  w: Draft<World>;
+  w: World;
   m: Machine;
 }
 
@@ -149,24 +145,33 @@ export class Machine {
     if (this.inBatch || this.staged) throw new Error('nested World mutation');
     const staged: Ev[] = [];
     this.staged = staged;
-    let result!: T;
+    const k: Kctx = { w: this.world, m: this };
+    let result: T;
+    const check = Machine.atomicCheck;
+    const before = check?.before(this.world);
     try {
-      this.world = produce(this.world, (d) => {
-        const k: Kctx = { w: d, m: this };
-        result = fn(k);
-        this.staged = null;
-        for (const ev of staged) this.queue.push(ev);
-        this.inBatch = true;
-        this.batchEvents = 0;
-        this.drain(k, this.now);
-      });
+      result = fn(k);
+    } catch (e) {
+      check?.afterFailure(before, this.world, e);
+      throw e;
     } finally {
       this.staged = null;
+    }
+    for (const ev of staged) this.queue.push(ev);
+    this.inBatch = true;
+    this.batchEvents = 0;
+    try {
+      this.drain(k, this.now);
+    } finally {
       this.inBatch = false;
     }
     this.checkStorm();
     return result;
   }
+
+  /** Set by the test suite (test/setup.ts): proves that every failed `mutate` left the World
+   *  exactly as it found it, i.e. that kernel operations validate before they write. */
+  static atomicCheck: { before(w: World): unknown; afterFailure(before: unknown, w: World, e: unknown): void } | undefined;
 
   /** Run events due up to `until`; with `untilRunnable`, stop as soon as a process can run. */
   private drain(k: Kctx, until: number, untilRunnable = false): void {
@@ -201,7 +206,7 @@ export class Machine {
     }
   }
 
-  /** Schedule kernel work `delay` ns from now (called from kernel code on a draft). */
+  /** Schedule kernel work `delay` ns from now (called from kernel code). */
   schedule(delay: number, fn: (k: Kctx) => void): void {
     const ev: Ev = { t: this.now + Math.max(0, delay), seq: this.seq++, fn };
     if (this.staged) this.staged.push(ev);
@@ -209,8 +214,8 @@ export class Machine {
     if (!this.staged && this.runnable === 0) this.kick();
   }
 
-  /** A random number in [0,1) from the World's generator (call on a draft). */
-  random(w: Draft<World>): number {
+  /** A random number in [0,1) from the World's generator. */
+  random(w: World): number {
     const [v, s] = nextRandom(w.rng);
     w.rng = s;
     return v;
@@ -356,7 +361,7 @@ export class Machine {
     this.inBatch = true;
     this.batchEvents = 0;
     try {
-      this.world = produce(this.world, (d) => this.drain({ w: d, m: this }, this.maxTime, true));
+      this.drain({ w: this.world, m: this }, this.maxTime, true);
     } catch (e) {
       // a kernel bug in timer-driven work: say so and end the run, rather than crash the host
       this.onNotice(`nsemu: internal error in the kernel's timer work: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -374,7 +379,7 @@ export class Machine {
     this.inBatch = true;
     this.batchEvents = 0;
     try {
-      this.world = produce(this.world, (d) => this.drain({ w: d, m: this }, until));
+      this.drain({ w: this.world, m: this }, until);
     } finally {
       this.inBatch = false;
     }

@@ -1,7 +1,6 @@
 // net/core/net_namespace.c: creating namespaces (setup_net), naming them under /run/netns
 // (iproute2's bind mounts), and tearing them down when the last reference goes (cleanup_net,
 // which runs from a workqueue: the devices vanish a little after `ip netns del`).
-import type { Draft } from 'immer';
 import { kerr } from './errors.ts';
 import type { Kctx, Machine } from './machine.ts';
 import { MibCounters, type Netns, type World } from './types.ts';
@@ -110,11 +109,11 @@ function cleanupNet(k: Kctx, id: number): void {
 }
 
 /** The /run/netns name of a namespace, if it has one. */
-export function netnsName(w: World | Draft<World>, id: number): string | undefined {
+export function netnsName(w: World | World, id: number): string | undefined {
   return w.netnsNames.find((e) => e.ns === id)?.name;
 }
 
 /** peernet2id: the id `nsId` has for `peer`, without allocating. */
-export function peernet2id(w: World | Draft<World>, nsId: number, peer: number): number | undefined {
+export function peernet2id(w: World | World, nsId: number, peer: number): number | undefined {
   return w.netns[nsId]?.nsids[peer];
 }

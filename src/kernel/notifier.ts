@@ -1,6 +1,5 @@
 // The netdevice notifier chain (include/linux/netdevice.h NETDEV_*): every protocol that keeps
 // per-device state hears about a device's events here, in the kernel's registration order.
-import type { Draft } from 'immer';
 import type { Kctx } from './machine.ts';
 import type { Device } from './types.ts';
 import { inetdevEvent } from '../protocols/ipv4/devinet.ts';
@@ -13,7 +12,7 @@ import { ovsNetdevEvent } from '../devices/ovs.ts';
 
 export type NetdevEvent = 'REGISTER' | 'UP' | 'GOING_DOWN' | 'DOWN' | 'CHANGE' | 'CHANGEADDR' | 'UNREGISTER';
 
-export function netdevNotify(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+export function netdevNotify(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   brDeviceEvent(k, nsId, d, ev);
   inetdevEvent(k, nsId, d, ev);
   fibNetdevEvent(k, nsId, d, ev);

@@ -2,7 +2,6 @@
 // net/core/neighbour.c neigh_sysctl_register, net/ipv6/addrconf.c). Values are kept as the text
 // the file shows. A new namespace copies IPv4 conf/{all,default} from the initial namespace
 // (devconf_inherit_init_net = 0); per-device directories start from conf/default.
-import type { Draft } from 'immer';
 import { kerr } from './errors.ts';
 import { devByName } from './dev.ts';
 import type { Kctx } from './machine.ts';
@@ -143,8 +142,8 @@ export function newNetnsSysctls(init: Record<string, string> | undefined): Recor
 
 // Per-device directories live on the device, as the kernel keeps them in in_device->cnf,
 // inet6_dev->cnf and the device's neigh_parms: keys "ipv4/KEY", "ipv6/KEY", "neigh/KEY".
-type AnyNs = Netns | Draft<Netns>;
-type AnyDev = Device | Draft<Device>;
+type AnyNs = Netns | Netns;
+type AnyDev = Device | Device;
 
 /** The device's sysctl table, from conf/default of its namespace (at registration). */
 export function devSysctls(ns: AnyNs): Record<string, string> {

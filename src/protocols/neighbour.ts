@@ -1,7 +1,6 @@
 // net/core/neighbour.c (+ net/ipv4/arp.c's table): the ARP cache of each namespace, its NUD
 // states and timers in virtual time. Frames waiting for resolution are kept beside the World
 // (they are bytes in flight, not state); the entry itself lives in the World.
-import type { Draft } from 'immer';
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device, Neighbour, Netns, NudState } from '../kernel/types.ts';
 import type { NetdevEvent } from '../kernel/notifier.ts';
@@ -9,7 +8,7 @@ import { kerr } from '../kernel/errors.ts';
 
 export const neighKey = (dev: number, ip: number): string => `${dev}/${ip >>> 0}`;
 
-export function neighLookup(ns: Netns | Draft<Netns>, dev: number, ip: number): Neighbour | Draft<Neighbour> | undefined {
+export function neighLookup(ns: Netns | Netns, dev: number, ip: number): Neighbour | Neighbour | undefined {
   return ns.neigh[neighKey(dev, ip)];
 }
 
@@ -38,7 +37,7 @@ export function neighQueueDrop(k: Kctx, nsId: number, key: string): Uint8Array[]
 }
 
 /** neigh_add's __neigh_create: an empty (NONE) entry that an update then fills. */
-export function neighCreate(k: Kctx, nsId: number, d: Draft<Device>, ip: number): Draft<Neighbour> {
+export function neighCreate(k: Kctx, nsId: number, d: Device, ip: number): Neighbour {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
   ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
@@ -57,12 +56,12 @@ export function neighDelete(k: Kctx, nsId: number, dev: number, ip: number): voi
 }
 
 /** pneigh_lookup(creat): a static proxy entry; adding it again is not an error. */
-export function pneighAdd(ns: Draft<Netns>, dev: number, ip: number): void {
+export function pneighAdd(ns: Netns, dev: number, ip: number): void {
   ns.pneigh[neighKey(dev, ip)] = { ip, dev };
 }
 
 /** pneigh_delete */
-export function pneighDelete(ns: Draft<Netns>, dev: number, ip: number): void {
+export function pneighDelete(ns: Netns, dev: number, ip: number): void {
   const key = neighKey(dev, ip);
   if (!ns.pneigh[key]) throw kerr('ENOENT');
   delete ns.pneigh[key];
@@ -83,7 +82,7 @@ export function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: bool
 }
 
 /** arp_netdev_event / neigh_ifdown / neigh_carrier_down */
-export function neighNetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+export function neighNetdevEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   if (ev === 'DOWN' || ev === 'UNREGISTER') neighFlushDev(k, nsId, d.ifindex, false);
   else if (ev === 'CHANGE' && !d.carrier) {
     const evict = d.sysctl['ipv4/arp_evict_nocarrier'] !== '0';
@@ -103,18 +102,18 @@ import { arpSolicit } from './ipv4/arp.ts';
 import { ipv4LinkFailure } from './ipv4/icmp.ts';
 
 /** A neighbour parameter of the device (its neigh_parms). */
-function parm(d: Device | Draft<Device>, key: string): number {
+function parm(d: Device | Device, key: string): number {
   return devInt(d, `neigh/${key}`);
 }
 
 /** neigh_rand_reach_time: uniformly in [base/2, 3·base/2). */
-function reachableTime(k: Kctx, d: Draft<Device>): number {
+function reachableTime(k: Kctx, d: Device): number {
   const base = parm(d, 'base_reachable_time_ms') * NS_PER_MS;
   return Math.floor(base / 2 + k.m.random(k.w) * base);
 }
 
 /** Put the Ethernet header on and hand the frame to the device (neigh_hh_output / dev_queue_xmit). */
-export function devQueueXmit(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array): void {
+export function devQueueXmit(k: Kctx, nsId: number, d: Device, frame: Uint8Array): void {
   if (!d.up) {
     d.stats.txDropped++;
     return;
@@ -134,7 +133,7 @@ export function fillEthHeader(frame: Uint8Array, dst: string, src: string): void
   frame.set(macFromText(src)!, 6);
 }
 
-function armTimer(k: Kctx, nsId: number, n: Draft<Neighbour>, devId: number, delay: number): void {
+function armTimer(k: Kctx, nsId: number, n: Neighbour, devId: number, delay: number): void {
   const gen = ++n.timerGen;
   const key = neighKey(n.dev, n.ip);
   const hint = { ns: nsId, ifindex: n.dev };
@@ -143,7 +142,7 @@ function armTimer(k: Kctx, nsId: number, n: Draft<Neighbour>, devId: number, del
 
 /** __neigh_lookup(creat): the entry, made by arp_constructor if missing — a device without ARP
  *  gets a NOARP entry holding its own address. */
-export function neighLookupCreate(k: Kctx, nsId: number, d: Draft<Device>, ip: number): Draft<Neighbour> {
+export function neighLookupCreate(k: Kctx, nsId: number, d: Device, ip: number): Neighbour {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
   ns.neigh[key] ??= d.noarp
@@ -154,7 +153,7 @@ export function neighLookupCreate(k: Kctx, nsId: number, d: Draft<Device>, ip: n
 
 /** __neigh_event_send for an entry that is NONE or FAILED: start resolving (INCOMPLETE, the
  *  retransmit timer, the first solicitation — its source taken from `frame` when there is one). */
-export function neighStartResolve(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, frame?: Uint8Array): void {
+export function neighStartResolve(k: Kctx, nsId: number, d: Device, n: Neighbour, frame?: Uint8Array): void {
   n.state = 'INCOMPLETE';
   n.probes = parm(d, 'ucast_solicit');
   n.updated = k.m.now;
@@ -164,7 +163,7 @@ export function neighStartResolve(k: Kctx, nsId: number, d: Draft<Device>, n: Dr
 }
 
 /** neigh_resolve_output: send `frame` (an Ethernet frame whose MACs are still blank) to next hop `ip`. */
-export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number, frame: Uint8Array): void {
+export function neighOutput(k: Kctx, nsId: number, d: Device, ip: number, frame: Uint8Array): void {
   const key = neighKey(d.ifindex, ip);
   const n = neighLookupCreate(k, nsId, d, ip);
   n.used = k.m.now;
@@ -197,7 +196,7 @@ export function neighOutput(k: Kctx, nsId: number, d: Draft<Device>, ip: number,
   devQueueXmit(k, nsId, d, frame);
 }
 
-function maxProbes(d: Device | Draft<Device>, state: string): number {
+function maxProbes(d: Device | Device, state: string): number {
   const u = parm(d, 'ucast_solicit') + parm(d, 'app_solicit');
   return state === 'PROBE' ? u + parm(d, 'mcast_resolicit') : u + parm(d, 'mcast_solicit');
 }
@@ -257,7 +256,7 @@ function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devI
 }
 
 /** neigh_update from ARP: a reply to us confirms (REACHABLE), anything else leaves it STALE. */
-export function neighUpdate(k: Kctx, nsId: number, d: Draft<Device>, ip: number, lladdr: string, state: 'REACHABLE' | 'STALE', create: boolean): void {
+export function neighUpdate(k: Kctx, nsId: number, d: Device, ip: number, lladdr: string, state: 'REACHABLE' | 'STALE', create: boolean): void {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
   let n = ns.neigh[key];
@@ -325,7 +324,7 @@ function stateOfBits(bits: number): NudState {
 }
 
 /** neigh_alloc leaves `confirmed` two base reachable times in the past. */
-export function neverConfirmed(k: Kctx, d: Device | Draft<Device>): number {
+export function neverConfirmed(k: Kctx, d: Device | Device): number {
   const base = Number.parseInt(d.sysctl['neigh/base_reachable_time_ms'] ?? '30000', 10);
   return k.m.now - 2 * base * NS_PER_MS;
 }
@@ -335,7 +334,7 @@ export function neverConfirmed(k: Kctx, d: Device | Draft<Device>): number {
  * add/change/replace` asks of an entry. Timed states go through the kernel's neighUpdate so that
  * their timers run; the others are set as the kernel sets them.
  */
-export function neighAdminUpdate(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, lladdr: string | undefined, newBits: number, override: boolean): void {
+export function neighAdminUpdate(k: Kctx, nsId: number, d: Device, n: Neighbour, lladdr: string | undefined, newBits: number, override: boolean): void {
   const key = neighKey(n.dev, n.ip);
   const oldBits = NUD_BIT[n.state];
   const now = k.m.now;

@@ -1,6 +1,5 @@
 // net/ipv4/arp.c: arp_rcv/arp_process (answer requests for local addresses, learn senders) and
 // arp_solicit (the requests neighbour resolution sends).
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Neighbour, Netns } from '../../kernel/types.ts';
 import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
@@ -16,7 +15,7 @@ import { ipRouteInput } from './route.ts';
 import { fibLookup } from './fib.ts';
 import { inetSelectAddr } from './devinet.ts';
 
-function arpSend(k: Kctx, nsId: number, d: Draft<Device>, op: number, dstHw: Uint8Array, tip: number, sip: number, tha: Uint8Array): void {
+function arpSend(k: Kctx, nsId: number, d: Device, op: number, dstHw: Uint8Array, tip: number, sip: number, tha: Uint8Array): void {
   const frame = new Uint8Array(ETH_HLEN + ARP_LEN);
   const src = macFromText(d.mac)!;
   frame.set(dstHw, 0);
@@ -29,7 +28,7 @@ function arpSend(k: Kctx, nsId: number, d: Draft<Device>, op: number, dstHw: Uin
 
 /** arp_solicit: broadcast while INCOMPLETE, unicast to the cached address in PROBE. The sender
  *  address follows arp_announce: by default the source of the packet that needs resolving. */
-export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Neighbour>, pending: Uint8Array | undefined): void {
+export function arpSolicit(k: Kctx, nsId: number, d: Device, n: Neighbour, pending: Uint8Array | undefined): void {
   const ns = k.w.netns[nsId]!;
   const announce = confMax(ns, d, 'arp_announce');
   let saddr = 0;
@@ -43,7 +42,7 @@ export function arpSolicit(k: Kctx, nsId: number, d: Draft<Device>, n: Draft<Nei
 
 /** pneigh_enqueue: a broadcast request for a proxied address is answered after a random delay
  *  below proxy_delay (then re-processed: parp_redo), if the device is still up. */
-function pneighEnqueue(k: Kctx, nsId: number, d: Draft<Device>, delay: number, sha: Uint8Array, sip: number, tip: number): void {
+function pneighEnqueue(k: Kctx, nsId: number, d: Device, delay: number, sha: Uint8Array, sip: number, tip: number): void {
   const id = d.id;
   const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(delay, (k2) => {
@@ -53,7 +52,7 @@ function pneighEnqueue(k: Kctx, nsId: number, d: Draft<Device>, delay: number, s
 }
 
 /** arp_rcv → arp_process */
-export function arpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, pt: PktType): void {
+export function arpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, pt: PktType): void {
   if (pt === 'otherhost' || d.noarp) return;
   let arp;
   try {

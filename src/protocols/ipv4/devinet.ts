@@ -1,6 +1,5 @@
 // net/ipv4/devinet.c: IPv4 addresses on devices (__inet_insert_ifa, __inet_del_ifa) and the
 // loopback's 127.0.0.1 on NETDEV_UP (inetdev_event).
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import { kerr } from '../../kernel/errors.ts';
 import type { Device, InetAddr, Netns } from '../../kernel/types.ts';
@@ -29,12 +28,12 @@ function ifaMatch(ifa: InetAddr, a: number): boolean {
 }
 
 /** The primary address that a secondary in this subnet hangs off. */
-export function inetIfaByPrefix(d: Device | Draft<Device>, prefix: number, len: number): InetAddr | undefined {
+export function inetIfaByPrefix(d: Device | Device, prefix: number, len: number): InetAddr | undefined {
   return d.addrs.find((a) => !a.secondary && a.prefixlen === len && prefixNetwork(a.address, len) === prefix);
 }
 
 /** inet_rtm_newaddr → __inet_insert_ifa */
-export function inetInsertIfa(k: Kctx, nsId: number, d: Draft<Device>, na: NewAddr): void {
+export function inetInsertIfa(k: Kctx, nsId: number, d: Device, na: NewAddr): void {
   const address = na.address ?? na.local;
   let secondary = false;
   for (const a of d.addrs) {
@@ -69,7 +68,7 @@ export function inetInsertIfa(k: Kctx, nsId: number, d: Draft<Device>, na: NewAd
 }
 
 /** inet_rtm_deladdr → __inet_del_ifa: deleting a primary takes its secondaries (promote_secondaries 0). */
-export function inetDelIfa(k: Kctx, nsId: number, d: Draft<Device>, match: (a: InetAddr) => boolean): void {
+export function inetDelIfa(k: Kctx, nsId: number, d: Device, match: (a: InetAddr) => boolean): void {
   const i = d.addrs.findIndex(match);
   if (i < 0) throw kerr('EADDRNOTAVAIL', 'ipv4: Address not found');
   const ifa = d.addrs[i]!;
@@ -94,7 +93,7 @@ export function inetDelIfa(k: Kctx, nsId: number, d: Draft<Device>, match: (a: I
 }
 
 /** inetdev_event */
-export function inetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+export function inetdevEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   if (ev === 'UP' && d.kind === 'loopback' && d.addrs.length === 0) {
     inetInsertIfa(k, nsId, d, { local: 0x7f000001, prefixlen: 8, scope: RT_SCOPE.host });
   }
@@ -105,7 +104,7 @@ export function inetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: Netdev
 
 /** inet_select_addr: a primary address of `d` in dst's subnet, else its first of scope ≤ `scope`,
  *  else any address of another device in the namespace. */
-export function inetSelectAddr(ns: Netns | Draft<Netns>, d: Device | Draft<Device> | undefined, dst: number, scope: number): number {
+export function inetSelectAddr(ns: Netns | Netns, d: Device | Device | undefined, dst: number, scope: number): number {
   let addr = 0;
   if (d) {
     for (const a of d.addrs) {

@@ -1,7 +1,6 @@
 // net/ipv4/devinet.c devinet_ioctl: the SIOCSIF* requests of ifconfig. An address is found by
 // its label; changing it is inet_del_ifa + change + inet_insert_ifa, and a new one takes the
 // classful prefix length (inet_abc_len) and the broadcast derived from it.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, InetAddr } from '../../kernel/types.ts';
 import { kerr } from '../../kernel/errors.ts';
@@ -18,12 +17,12 @@ export function inetAbcLen(a: number): number {
 }
 
 /** The address this label stands for (devinet_ioctl looks the ifa up by its label). */
-function ifaOfLabel(d: Draft<Device>, label: string): Draft<InetAddr> | undefined {
+function ifaOfLabel(d: Device, label: string): InetAddr | undefined {
   return d.addrs.find((a) => a.label === label);
 }
 
 /** Replace ifa by a changed copy: inet_del_ifa, change, inet_insert_ifa. */
-function reinsert(k: Kctx, nsId: number, d: Draft<Device>, ifa: Draft<InetAddr>, change: (a: InetAddr) => InetAddr): void {
+function reinsert(k: Kctx, nsId: number, d: Device, ifa: InetAddr, change: (a: InetAddr) => InetAddr): void {
   const old: InetAddr = { ...ifa };
   inetDelIfa(k, nsId, d, (a) => a.local === old.local && a.label === old.label);
   const n = change(old);
@@ -31,7 +30,7 @@ function reinsert(k: Kctx, nsId: number, d: Draft<Device>, ifa: Draft<InetAddr>,
 }
 
 /** SIOCSIFADDR */
-export function devinetSetAddr(k: Kctx, nsId: number, d: Draft<Device>, label: string, addr: number): void {
+export function devinetSetAddr(k: Kctx, nsId: number, d: Device, label: string, addr: number): void {
   const len = inetAbcLen(addr);
   const brd = d.kind !== 'loopback' && len < 31 ? prefixBroadcast(addr, len) : undefined;
   const ifa = ifaOfLabel(d, label);
@@ -42,7 +41,7 @@ export function devinetSetAddr(k: Kctx, nsId: number, d: Draft<Device>, label: s
 }
 
 /** SIOCSIFNETMASK: a broadcast that matched the old mask follows the new one. */
-export function devinetSetNetmask(k: Kctx, nsId: number, d: Draft<Device>, label: string, len: number): void {
+export function devinetSetNetmask(k: Kctx, nsId: number, d: Device, label: string, len: number): void {
   const ifa = ifaOfLabel(d, label);
   if (!ifa) throw kerr('EADDRNOTAVAIL');
   if (ifa.prefixlen === len) return;
@@ -53,7 +52,7 @@ export function devinetSetNetmask(k: Kctx, nsId: number, d: Draft<Device>, label
 }
 
 /** SIOCSIFBRDADDR */
-export function devinetSetBroadcast(k: Kctx, nsId: number, d: Draft<Device>, label: string, brd: number): void {
+export function devinetSetBroadcast(k: Kctx, nsId: number, d: Device, label: string, brd: number): void {
   const ifa = ifaOfLabel(d, label);
   if (!ifa) throw kerr('EADDRNOTAVAIL');
   if (ifa.broadcast === brd) return;

@@ -1,7 +1,6 @@
 // net/ipv4/fib_trie.c + fib_semantics.c: the local and main tables of a namespace, as one list
 // kept in the trie's dump order (key ascending; for one key, longer prefixes first; then tos
 // descending, metric ascending, older first). Lookups: longest prefix, then that order.
-import type { Draft } from 'immer';
 import { kerr } from '../../kernel/errors.ts';
 import type { Device, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
@@ -26,7 +25,7 @@ function sameKey(a: Route, b: Route): boolean {
 export type InsertMode = 'add' | 'replace' | 'change' | 'append' | 'prepend';
 
 /** fib_table_insert */
-export function fibTableInsert(ns: Draft<Netns>, r: Route, mode: InsertMode = 'add'): void {
+export function fibTableInsert(ns: Netns, r: Route, mode: InsertMode = 'add'): void {
   const routes = ns.routes;
   fibNewTable(ns, r.table);
   const existing = routes.findIndex((x) => sameKey(x, r));
@@ -44,7 +43,7 @@ export function fibTableInsert(ns: Draft<Netns>, r: Route, mode: InsertMode = 'a
 }
 
 /** fib_new_table: a table exists from its first route on. */
-export function fibNewTable(ns: Draft<Netns>, table: number): void {
+export function fibNewTable(ns: Netns, table: number): void {
   if (table === RT_TABLE.main) ns.fibMain = true;
   else if (table === RT_TABLE.local) ns.fibLocal = true;
 }
@@ -57,7 +56,7 @@ export function insertRoute(routes: Route[], r: Route): void {
 }
 
 /** fib_table_delete: the first route matching every attribute given. */
-export function fibTableDelete(ns: Draft<Netns>, match: (r: Route) => boolean): Route {
+export function fibTableDelete(ns: Netns, match: (r: Route) => boolean): Route {
   const i = ns.routes.findIndex((r) => match(r as Route));
   if (i < 0) throw kerr('ESRCH');
   return ns.routes.splice(i, 1)[0] as Route;
@@ -69,14 +68,14 @@ export interface FibResult {
 }
 
 /** RTNH_F_LINKDOWN: the nexthop's device has no carrier (host-scope nexthops are never marked). */
-export function routeLinkdown(ns: Netns | Draft<Netns>, r: Route): boolean {
+export function routeLinkdown(ns: Netns | Netns, r: Route): boolean {
   if (r.dev === undefined || r.type === 'local') return false;
   const d = ns.devs[r.dev];
   return !!d && !d.carrier;
 }
 
 /** fib_lookup: table local, then main; longest prefix wins. */
-export function fibLookup(ns: Netns | Draft<Netns>, dst: number, opts: { oif?: number; table?: number } = {}): FibResult | undefined {
+export function fibLookup(ns: Netns | Netns, dst: number, opts: { oif?: number; table?: number } = {}): FibResult | undefined {
   const ignoreLinkdown = (dev: number | undefined): boolean => {
     if (dev === undefined) return false;
     const d = ns.devs[dev];
@@ -108,7 +107,7 @@ export function typeHasNexthop(t: RouteType): boolean {
  * fib_check_nh: a gateway must be reachable through a link-scope route (unless onlink);
  * a device route needs its device up.
  */
-export function fibCheckNh(ns: Draft<Netns>, r: Route): void {
+export function fibCheckNh(ns: Netns, r: Route): void {
   if (r.gateway !== undefined && r.gateway !== 0) {
     if (r.onlink) {
       const d = r.dev !== undefined ? ns.devs[r.dev] : undefined;
@@ -138,7 +137,7 @@ export function fibCheckNh(ns: Draft<Netns>, r: Route): void {
 
 /** inet_addr_type_dev_table: the gateway's type in the local table as the device sees it. No
  *  local table yet (no address, lo down) leaves RTN_UNSPEC: an onlink gateway is then invalid. */
-function inetAddrTypeDevTable(ns: Draft<Netns>, dev: number, a: number): RouteType | 'unspec' {
+function inetAddrTypeDevTable(ns: Netns, dev: number, a: number): RouteType | 'unspec' {
   if (ipv4IsZeronet(a) || ipv4IsLbcast(a)) return 'broadcast';
   if (ipv4IsMulticast(a)) return 'multicast';
   if (!ns.fibLocal) return 'unspec';
@@ -148,7 +147,7 @@ function inetAddrTypeDevTable(ns: Draft<Netns>, dev: number, a: number): RouteTy
 
 /** fib_check_nh_v4_gw's lookup: the route's own table first, else (no match there) the full
  *  lookup, local then main — nexthops may well live in main while the route goes elsewhere. */
-function lookupForGateway(ns: Draft<Netns>, gw: number, table: number): FibResult | undefined {
+function lookupForGateway(ns: Netns, gw: number, table: number): FibResult | undefined {
   const scan = (tab: number): Route | undefined => {
     let best: Route | undefined;
     for (const r of ns.routes as Route[]) {
@@ -170,7 +169,7 @@ function lookupForGateway(ns: Draft<Netns>, gw: number, table: number): FibResul
 }
 
 /** Remove every route whose nexthop is `dev` and that `pred` selects (fib_sync_down_dev + fib_flush). */
-export function fibFlushDev(ns: Draft<Netns>, dev: number, pred: (r: Route) => boolean): void {
+export function fibFlushDev(ns: Netns, dev: number, pred: (r: Route) => boolean): void {
   for (let i = ns.routes.length - 1; i >= 0; i--) {
     const r = ns.routes[i] as Route;
     if (r.dev === dev && pred(r)) ns.routes.splice(i, 1);
@@ -178,7 +177,7 @@ export function fibFlushDev(ns: Draft<Netns>, dev: number, pred: (r: Route) => b
 }
 
 /** A connected-route helper for callers that need a device's subnet membership. */
-export function devHasSubnet(d: Device | Draft<Device>, a: number): boolean {
+export function devHasSubnet(d: Device | Device, a: number): boolean {
   return d.addrs.some((x) => inPrefix(a, prefixNetwork(x.address, x.prefixlen), x.prefixlen));
 }
 

@@ -1,6 +1,5 @@
 // net/ipv4/fib_frontend.c: the routes addresses bring along (fib_add_ifaddr / fib_del_ifaddr,
 // through fib_magic) and what happens to routes when a device goes down or away.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, InetAddr, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
@@ -9,7 +8,7 @@ import { prefixBroadcast, prefixNetwork, ipv4IsZeronet } from '../wire/addr.ts';
 import { fibFlushDev, fibNewTable, insertRoute, RTPROT } from './fib.ts';
 import { inetIfaByPrefix } from './devinet.ts';
 
-function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: number, len: number, d: Draft<Device>, prefsrc: number, metric: number): void {
+function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: number, len: number, d: Device, prefsrc: number, metric: number): void {
   const ns = k.w.netns[nsId]!;
   const r: Route = {
     table: type === 'unicast' ? RT_TABLE.main : RT_TABLE.local,
@@ -33,7 +32,7 @@ function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: num
 }
 
 /** fib_add_ifaddr */
-export function fibAddIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetAddr): void {
+export function fibAddIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): void {
   const prefix = prefixNetwork(ifa.address, ifa.prefixlen);
   let prim = ifa;
   if (ifa.secondary) {
@@ -53,7 +52,7 @@ export function fibAddIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetA
 }
 
 /** fib_del_ifaddr: its routes go, and so does every route that used it as source. */
-export function fibDelIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetAddr): void {
+export function fibDelIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): void {
   const ns = k.w.netns[nsId]!;
   const prefix = prefixNetwork(ifa.address, ifa.prefixlen);
   // keep the local route if another address of the namespace still is this local address
@@ -71,7 +70,7 @@ export function fibDelIfaddr(k: Kctx, nsId: number, d: Draft<Device>, ifa: InetA
 }
 
 /** fib_netdev_event */
-export function fibNetdevEvent(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+export function fibNetdevEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   const ns = k.w.netns[nsId];
   if (!ns) return;
   switch (ev) {

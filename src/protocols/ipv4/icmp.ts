@@ -1,7 +1,6 @@
 // net/ipv4/icmp.c: receiving ICMP (icmp_rcv: echo requests answered by icmp_echo, redirects
 // handed to the sockets that care, errors checked), and sending errors (icmp_send) with the
 // per-host rate limit (icmpv4_xrlim_allow). The SNMP counters are counted where icmp.c does.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { sysctlInt } from '../../kernel/sysctl.ts';
@@ -35,7 +34,7 @@ import { icmpIncStats, icmpMsgInIncStats } from './snmp.ts';
 import { inetGetpeer, inetPeerXrlimAllow, msecsToJiffies } from './inetpeer.ts';
 import { ipv4SkRedirect } from './redirect.ts';
 
-type Ns = Draft<Netns>;
+type Ns = Netns;
 
 /** icmp_pointers[].error: the types that are errors (an unknown type is taken for one too). */
 function icmpIsError(type: number): boolean {
@@ -77,7 +76,7 @@ function icmpPush(k: Kctx, nsId: number, dst: number, src: number | undefined, r
 }
 
 /** icmp_rcv: `ip` is the offset of the IPv4 header in frame; raw sockets have had their copy. */
-export function icmpRcv(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, ip: number, brd: boolean): void {
+export function icmpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, brd: boolean): void {
   const ns = k.w.netns[nsId]!;
   const msg = frame.subarray(ip + ipv4HeaderLen(frame, ip), ip + ipv4TotalLength(frame, ip));
   icmpIncStats(ns, 'InMsgs');
@@ -124,7 +123,7 @@ function icmpUnreach(ns: Ns, msg: Uint8Array): void {
 
 /** icmp_redirect → icmp_socket_deliver → raw_icmp_error: every raw socket of the quoted
  *  protocol applies the redirect (raw_err → ipv4_sk_redirect). */
-function icmpRedirect(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, ip: number, msg: Uint8Array): void {
+function icmpRedirect(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, msg: Uint8Array): void {
   if (!quoteOk(msg)) return icmpIncStats(k.w.netns[nsId]!, 'InErrors');
   for (const sock of rawIcmpError(k, nsId, ipv4Proto(msg, ICMP_HLEN), d.ifindex)) ipv4SkRedirect(k, nsId, d, frame, ip, sock.bindDev);
 }

@@ -2,7 +2,6 @@
 // (ip_local_deliver → raw sockets and icmp_rcv), forwarding (TTL, a redirect when the sender
 // could have gone straight to the next hop, then out via it) or ip_error (no route); with the
 // SNMP counters each step keeps.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { ETH_HLEN } from '../wire/ethernet.ts';
@@ -28,7 +27,7 @@ const IP_RT_ERROR_BURST = 5 * HZ;
 
 /** ip_rcv_core's checks: an IPv4 header (counted by ECN codepoint) with a good checksum, and the
  *  length it claims present in the frame. */
-function ipRcvCore(ns: Draft<Netns>, frame: Uint8Array, ip: number): boolean {
+function ipRcvCore(ns: Netns, frame: Uint8Array, ip: number): boolean {
   const len = frame.length - ip;
   if (len < IPV4_HLEN || ipv4Version(frame, ip) !== 4) return ipHdrError(ns);
   const hl = ipv4HeaderLen(frame, ip);
@@ -47,13 +46,13 @@ function ipRcvCore(ns: Draft<Netns>, frame: Uint8Array, ip: number): boolean {
   return total >= hl || ipHdrError(ns);
 }
 
-function ipHdrError(ns: Draft<Netns>): false {
+function ipHdrError(ns: Netns): false {
   ipIncStats(ns, 'InHdrErrors');
   return false;
 }
 
 /** ip_rcv */
-export function ipRcv(k: Kctx, nsId: number, d: Draft<Device>, rxFrame: Uint8Array, pt: PktType): void {
+export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt: PktType): void {
   if (pt === 'otherhost') return;
   const ip = ETH_HLEN;
   const ns = k.w.netns[nsId]!;
@@ -116,7 +115,7 @@ function ipError(k: Kctx, nsId: number, frame: Uint8Array, ip: number, code: num
 
 /** ip_local_deliver_finish → ip_protocol_deliver_rcu: raw sockets get their copy, then the
  *  protocol's handler; a protocol nsemu has none for counts as delivered when a raw socket took it. */
-function ipLocalDeliver(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, ip: number, brd: boolean): void {
+function ipLocalDeliver(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, brd: boolean): void {
   const proto = ipv4Proto(frame, ip);
   const raw = rawV4Input(k, nsId, frame.subarray(ip, ip + ipv4TotalLength(frame, ip)), proto);
   if (proto === IPPROTO_ICMP) icmpRcv(k, nsId, d, frame, ip, brd);

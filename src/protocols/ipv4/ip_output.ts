@@ -1,6 +1,5 @@
 // net/ipv4/ip_output.c: build the IPv4 header of a local packet and send it toward its next
 // hop (ip_local_out → ip_output → ip_finish_output2 → the neighbour layer).
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
@@ -114,5 +113,5 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
     devQueueXmit(k, nsId, d, frame);
     return;
   }
-  neighOutput(k, nsId, d as Draft<Device>, rt.nexthop, frame);
+  neighOutput(k, nsId, d as Device, rt.nexthop, frame);
 }

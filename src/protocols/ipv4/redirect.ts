@@ -4,7 +4,6 @@
 // that hears it, while a socket of the quoted protocol is open, first resolves the new gateway;
 // once that has an address, the redirect becomes a nexthop exception for the destination
 // (__ip_do_redirect, update_or_create_fnhe) that output routes use until it expires.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import { NS_PER_SEC } from '../../kernel/machine.ts';
 import type { Device, Netns, Route } from '../../kernel/types.ts';
@@ -31,14 +30,14 @@ const RT_GC_TIMEOUT = 300 * NS_PER_SEC;
 const ICMP_REDIR_HOSTTOS = 3;
 
 /** inet_addr_onlink: `a` (and `b`, unless 0) within the subnet of one of the device's addresses. */
-function inetAddrOnlink(d: Device | Draft<Device>, a: number, b: number): boolean {
+function inetAddrOnlink(d: Device | Device, a: number, b: number): boolean {
   return d.addrs.some((x) => inPrefix(a, x.address, x.prefixlen) && (!b || inPrefix(b, x.address, x.prefixlen)));
 }
 
 /** __mkroute_input's IPSKB_DOREDIRECT: the packet leaves by the device it came in on, the device
  *  sends redirects, and its sender is on that link (fib_validate_source found a device route to
  *  it there). */
-export function mkrouteInputDoRedirect(ns: Netns | Draft<Netns>, indev: Device | Draft<Device>, src: number, rt: OutRoute): boolean {
+export function mkrouteInputDoRedirect(ns: Netns | Netns, indev: Device | Device, src: number, rt: OutRoute): boolean {
   if (rt.dev !== indev.ifindex || !confAny(ns, indev, 'send_redirects')) return false;
   const rev = fibLookup(ns, src);
   if (rev?.type !== 'unicast' || rev.route.dev !== indev.ifindex || rev.route.gateway !== undefined) return false;
@@ -72,7 +71,7 @@ export function ipRtSendRedirect(k: Kctx, nsId: number, frame: Uint8Array, ip: n
 /** ipv4_sk_redirect → __ip_do_redirect: a redirect (its IPv4 header at `ip`) that arrived on `d`,
  *  for the flow a raw socket bound to `oif` (0: none) sends. It is taken only from the gateway
  *  the route uses now, naming an acceptable new one. */
-export function ipv4SkRedirect(k: Kctx, nsId: number, d: Draft<Device>, frame: Uint8Array, ip: number, oif: number): void {
+export function ipv4SkRedirect(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, oif: number): void {
   const ns = k.w.netns[nsId]!;
   const icmp = ip + ipv4HeaderLen(frame, ip);
   const inner = icmp + ICMP_HLEN;
@@ -104,10 +103,10 @@ export function ipv4SkRedirect(k: Kctx, nsId: number, d: Draft<Device>, frame: U
     return;
   }
   const res = fibLookup(ns, daddr, { oif: oif || undefined });
-  if (res) updateOrCreateFnhe(res.route as Draft<Route>, daddr, newGw, k.m.now + RT_GC_TIMEOUT);
+  if (res) updateOrCreateFnhe(res.route as Route, daddr, newGw, k.m.now + RT_GC_TIMEOUT);
 }
 
 /** update_or_create_fnhe (the gateway part). */
-function updateOrCreateFnhe(r: Draft<Route>, daddr: number, gw: number, expires: number): void {
+function updateOrCreateFnhe(r: Route, daddr: number, gw: number, expires: number): void {
   (r.fnhe ??= {})[daddr >>> 0] = { gw, expires };
 }

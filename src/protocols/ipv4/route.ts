@@ -1,6 +1,5 @@
 // net/ipv4/route.c: output routes for locally generated packets (ip_route_output_key_hash) and
 // input routes for received ones (ip_route_input_slow, fib_validate_source).
-import type { Draft } from 'immer';
 import { kerr } from '../../kernel/errors.ts';
 import type { Device, Fnhe, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
@@ -9,7 +8,7 @@ import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
 import { fibLookup } from './fib.ts';
 import { inetSelectAddr } from './devinet.ts';
 
-type AnyNs = Netns | Draft<Netns>;
+type AnyNs = Netns | Netns;
 
 export interface OutRoute {
   type: RouteType;
@@ -112,7 +111,7 @@ export type InputVerdict =
 
 /** fib_validate_source: a packet from one of our own addresses is martian unless accept_local;
  *  rp_filter checks that the reverse route uses the input device. Returns why it fails. */
-function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): 'martian' | 'rpfilter' | undefined {
+function validateSource(ns: AnyNs, src: number, indev: Device | Device): 'martian' | 'rpfilter' | undefined {
   if (src === 0) return undefined;
   const rev = fibLookup(ns, src);
   if (rev?.type === 'local' && !confAny(ns, indev, 'accept_local')) return 'martian';
@@ -130,7 +129,7 @@ function validateSource(ns: AnyNs, src: number, indev: Device | Draft<Device>): 
 }
 
 /** ip_route_input_slow */
-export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device | Draft<Device>, now?: number): InputVerdict {
+export function ipRouteInput(ns: AnyNs, dst: number, src: number, indev: Device | Device, now?: number): InputVerdict {
   if (ipv4IsMulticast(src) || ipv4IsLbcast(src) || (ipv4IsLoopback(src) && indev.kind !== 'loopback' && !confAny(ns, indev, 'route_localnet'))) {
     return { kind: 'drop', reason: 'martian' };
   }

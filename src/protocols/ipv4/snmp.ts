@@ -3,11 +3,10 @@
 // (net/ipv4/proc.c), /proc/net/snmp6 (net/ipv6/proc.c). The counters live in Netns.snmp, keyed
 // "MIB:Field": one ip_statistics table behind both the Ip and the IpExt lines, icmp_statistics,
 // icmpmsg_statistics by type (0x100 | type for the Out side), and net_statistics (TcpExt).
-import type { Draft } from 'immer';
 import type { Netns } from '../../kernel/types.ts';
 import { sysctlInt } from '../../kernel/sysctl.ts';
 
-type AnyNs = Netns | Draft<Netns>;
+type AnyNs = Netns | Netns;
 
 /** snmp4_ipstats_list: the Ip line, after Forwarding and DefaultTTL. */
 const IP_LIST = [

@@ -3,7 +3,6 @@
 // `tentative` until DAD finishes (a random delay up to router_solicitation_delay, then one
 // retrans_time). Addresses go when the device goes down or loses carrier (keep_addr_on_down 0).
 // The frames the kernel sends meanwhile (DAD NS, MLDv2 reports, RS) are not emulated.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import { NS_PER_SEC } from '../../kernel/machine.ts';
 import type { Device, Inet6Addr } from '../../kernel/types.ts';
@@ -13,11 +12,11 @@ import type { NetdevEvent } from '../../kernel/notifier.ts';
 import { findDevById } from '../../kernel/link_watch.ts';
 import { ipv6LinkLocalFromMac, ipv6ToText, macFromText } from '../wire/addr.ts';
 
-function disabled(k: Kctx, nsId: number, d: Draft<Device>): boolean {
+function disabled(k: Kctx, nsId: number, d: Device): boolean {
   return k.w.netns[nsId]?.sysctl['ipv6/conf/all/disable_ipv6'] === '1' || d.sysctl['ipv6/disable_ipv6'] === '1';
 }
 
-function addrconfDevConfig(k: Kctx, nsId: number, d: Draft<Device>): void {
+function addrconfDevConfig(k: Kctx, nsId: number, d: Device): void {
   if (d.addrgenmode === 'none' || d.addrs6.some((a) => a.scope === RT_SCOPE.link)) return;
   const mac = macFromText(d.mac);
   if (!mac) return;
@@ -28,7 +27,7 @@ function addrconfDevConfig(k: Kctx, nsId: number, d: Draft<Device>): void {
 
 /** addrconf_dad_begin: a random start delay up to a second, then one probe interval; the address
  *  stops being tentative only if the link is still ready then. */
-function addrconfDadStart(k: Kctx, nsId: number, d: Draft<Device>, address: string): void {
+function addrconfDadStart(k: Kctx, nsId: number, d: Device, address: string): void {
   const delay = Math.floor(k.m.random(k.w) * NS_PER_SEC) + NS_PER_SEC;
   const id = d.id;
   const hint = { ns: nsId, ifindex: d.ifindex };
@@ -55,7 +54,7 @@ export interface NewAddr6 {
 
 /** inet6_addr_add: the address joins the list before the first one of the same or narrower
  *  scope (ipv6_link_dev_addr), tentative until DAD is done unless nodad. */
-export function inet6AddrAdd(k: Kctx, nsId: number, d: Draft<Device>, na: NewAddr6, replace: boolean): void {
+export function inet6AddrAdd(k: Kctx, nsId: number, d: Device, na: NewAddr6, replace: boolean): void {
   if (d.addrs6.some((x) => x.address === na.address)) {
     if (!replace) throw kerr('EEXIST');
     return;
@@ -72,17 +71,17 @@ export function inet6AddrAdd(k: Kctx, nsId: number, d: Draft<Device>, na: NewAdd
 }
 
 /** inet6_addr_del */
-export function inet6AddrDel(d: Draft<Device>, address: string): void {
+export function inet6AddrDel(d: Device, address: string): void {
   const i = d.addrs6.findIndex((x) => x.address === address);
   if (i < 0) throw kerr('EADDRNOTAVAIL');
   d.addrs6.splice(i, 1);
 }
 
-function linkReady(d: Draft<Device>): boolean {
+function linkReady(d: Device): boolean {
   return d.up && d.carrier;
 }
 
-export function addrconfNotify(k: Kctx, nsId: number, d: Draft<Device>, ev: NetdevEvent): void {
+export function addrconfNotify(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   if (ev === 'UP' || ev === 'CHANGE') {
     if (disabled(k, nsId, d)) return;
     if (d.kind === 'loopback') {

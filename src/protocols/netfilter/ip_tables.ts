@@ -2,7 +2,6 @@
 // (the IP header fields, then each match extension), with jumps to user chains and RETURN; the
 // built-in chain's policy decides when no rule does. Counters count the IP datagram's length,
 // as the kernel's skb->len at that layer.
-import type { Draft } from 'immer';
 import type { NfMatch, NfRule, NfTable, NfTargetInfo } from '../../kernel/types.ts';
 import { inPrefix } from '../wire/addr.ts';
 import { ICMP_HLEN } from '../wire/icmp.ts';
@@ -62,7 +61,7 @@ function runTarget(p: XtPkt, info: NfTargetInfo): XtVerdict {
 }
 
 /** ipt_do_table: ACCEPT or DROP for the packet at the hook. */
-export function iptDoTable(p: XtPkt, t: Draft<NfTable>): 'ACCEPT' | 'DROP' {
+export function iptDoTable(p: XtPkt, t: NfTable): 'ACCEPT' | 'DROP' {
   const len = ipv4TotalLength(p.frame, p.ip);
   const stack: { chain: string; next: number }[] = [];
   let cur: string = p.hook;

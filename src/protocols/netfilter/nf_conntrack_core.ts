@@ -2,7 +2,6 @@
 // unconfirmed one, and say how the packet relates to it: ctinfo), nf_conntrack_confirm (insert
 // the flow into the namespace's table once its first packet has made it through), expiry in
 // virtual time. The hooks run only in namespaces where a rule needs conntrack (nf_ct_netns_get).
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import { NS_PER_SEC } from '../../kernel/machine.ts';
 import type { CtEntry, CtTuple, Netns } from '../../kernel/types.ts';
@@ -29,7 +28,7 @@ export const IPS_DST_NAT_DONE = 1 << 8;
 /** nf_ct_generic_timeout: every protocol without a tracker of its own */
 const GENERIC_TIMEOUT = 600 * NS_PER_SEC;
 
-type AnyNs = Netns | Draft<Netns>;
+type AnyNs = Netns | Netns;
 
 /** What a packet carries of conntrack (skb->_nfct): the entry — confirmed (by id) or still
  *  unconfirmed (`fresh`, inserted by nf_conntrack_confirm) — and the ctinfo (IP_CT_*). */
@@ -76,7 +75,7 @@ function timeoutOf(proto: number): number {
 }
 
 /** nf_ct_delete: out of the table and its hash. */
-export function ctDelete(ns: Draft<Netns>, id: number): void {
+export function ctDelete(ns: Netns, id: number): void {
   const e = ns.ct.entries[id];
   if (!e) return;
   delete ns.ct.hash[tupleKey(e.orig)];
@@ -85,8 +84,8 @@ export function ctDelete(ns: Draft<Netns>, id: number): void {
 }
 
 /** The table's live entries in id order, after reaping the expired ones (the gc worker). */
-export function ctLive(ns: Draft<Netns>, now: number): Draft<CtEntry>[] {
-  const out: Draft<CtEntry>[] = [];
+export function ctLive(ns: Netns, now: number): CtEntry[] {
+  const out: CtEntry[] = [];
   for (const e of Object.values(ns.ct.entries)) {
     if (e.expires <= now) ctDelete(ns, e.id);
     else out.push(e);
@@ -95,7 +94,7 @@ export function ctLive(ns: Draft<Netns>, now: number): Draft<CtEntry>[] {
 }
 
 /** __nf_conntrack_find_get: the live flow a tuple belongs to, and in which direction. */
-export function ctFind(ns: Draft<Netns>, now: number, t: CtTuple): { e: Draft<CtEntry>; dir: 0 | 1 } | undefined {
+export function ctFind(ns: Netns, now: number, t: CtTuple): { e: CtEntry; dir: 0 | 1 } | undefined {
   const h = ns.ct.hash[tupleKey(t)];
   if (h === undefined) return undefined;
   const e = ns.ct.entries[h >> 1];
@@ -108,7 +107,7 @@ export function ctFind(ns: Draft<Netns>, now: number, t: CtTuple): { e: Draft<Ct
 }
 
 /** The packet's conntrack reference in this namespace (nf_ct_get), if it has one. */
-export function nfCtGet(k: Kctx, nsId: number, frame: Uint8Array): { c: SkbNfct; e: Draft<CtEntry> | CtEntry } | undefined {
+export function nfCtGet(k: Kctx, nsId: number, frame: Uint8Array): { c: SkbNfct; e: CtEntry | CtEntry } | undefined {
   const c = skbNfct(k).get(frame);
   if (!c || c.ns !== nsId) return undefined;
   const e = c.fresh ?? k.w.netns[nsId]?.ct.entries[c.id];

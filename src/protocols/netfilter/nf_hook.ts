@@ -2,7 +2,6 @@
 // conntrack run in the order of their priorities (include/uapi/linux/netfilter_ipv4.h):
 // raw −300, conntrack −200, mangle −150, nat DNAT −100, filter 0, nat SNAT +100, confirm last.
 // A table an iptables command never touched is not registered and sees nothing.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 import { iptDoTable } from './ip_tables.ts';
@@ -35,7 +34,7 @@ function table(p: XtPkt, name: string): boolean {
 /** NF_HOOK(NFPROTO_IPV4, hook, …): the packet to go on with (NAT may have rewritten it, in a
  *  copy), or null when it was dropped (or stolen by REJECT). `phys`: the bridge ports of a frame
  *  br_netfilter is bridging (a frame a bridge passed up to its stack has its in port recorded). */
-export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Array, ip: number, indev?: Device | Draft<Device>, outdev?: Device | Draft<Device>, nexthop?: number, phys?: NfBridgePhys): Uint8Array | null {
+export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Array, ip: number, indev?: Device | Device, outdev?: Device | Device, nexthop?: number, phys?: NfBridgePhys): Uint8Array | null {
   const ns = k.w.netns[nsId];
   if (!ns?.nfHooks) return frame;
   const ct = ns.ct.users > 0;

@@ -2,7 +2,6 @@
 // or destination (DNAT) on its first packet (nf_nat_setup_info); every later packet of the flow,
 // either way, is rewritten from the stored tuples (nf_nat_packet), and ICMP errors about the
 // flow have their quoted packet rewritten too (nf_nat_icmp_reply_translation).
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { CtEntry, CtTuple, Netns } from '../../kernel/types.ts';
 import { checksumUpdate16, internetChecksum } from '../wire/checksum.ts';
@@ -71,7 +70,7 @@ function bestIp(t: CtTuple, manip: NatManip, r: NatRange): number {
 
 /** find_appropriate_src: another flow from the same source address and id, already mapped into
  *  the range, lends its mapping (address and id) to `t`. */
-function findAppropriateSrc(ns: Netns | Draft<Netns>, cur: CtTuple, r: NatRange, t: CtTuple): boolean {
+function findAppropriateSrc(ns: Netns | Netns, cur: CtTuple, r: NatRange, t: CtTuple): boolean {
   for (const e of Object.values(ns.ct.entries)) {
     if (!(e.status & IPS_SRC_NAT) || e.orig.proto !== cur.proto || e.orig.src !== cur.src || e.orig.sport !== cur.sport) continue;
     const mapped = e.reply.dst;
@@ -84,13 +83,13 @@ function findAppropriateSrc(ns: Netns | Draft<Netns>, cur: CtTuple, r: NatRange,
 }
 
 /** nf_nat_initialized */
-export function natInitialized(e: CtEntry | Draft<CtEntry>, manip: NatManip): boolean {
+export function natInitialized(e: CtEntry | CtEntry, manip: NatManip): boolean {
   return (e.status & (manip === 'SRC' ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE)) !== 0;
 }
 
 /** nf_nat_setup_info: bind the flow's source or destination into `range` (undefined: the null
  *  binding, nothing changes). An ICMP id already used by another flow's reply is moved. */
-export function nfNatSetupInfo(k: Kctx, nsId: number, e: CtEntry | Draft<CtEntry>, manip: NatManip, range: NatRange | undefined): void {
+export function nfNatSetupInfo(k: Kctx, nsId: number, e: CtEntry | CtEntry, manip: NatManip, range: NatRange | undefined): void {
   if (natInitialized(e, manip)) return;
   // the tuple as the packet will look after the manips so far
   const cur = invertTuple(e.reply)!;
@@ -140,7 +139,7 @@ function manipPkt(frame: Uint8Array, ip: number, target: CtTuple, manip: NatMani
 
 /** nf_nat_icmp_reply_translation: an ICMP error about the flow. The quoted packet is made to look
  *  like what the other side sent, the ICMP checksum redone, then the outer header translated. */
-function icmpReplyTranslation(e: CtEntry | Draft<CtEntry>, dir: 0 | 1, manip: NatManip, frame: Uint8Array, ip: number): void {
+function icmpReplyTranslation(e: CtEntry | CtEntry, dir: 0 | 1, manip: NatManip, frame: Uint8Array, ip: number): void {
   const l4 = ip + ipv4HeaderLen(frame, ip);
   const other = dir === 0 ? e.reply : e.orig;
   manipPkt(frame, l4 + 8, other, manip === 'SRC' ? 'DST' : 'SRC', true);
@@ -156,7 +155,7 @@ function icmpReplyTranslation(e: CtEntry | Draft<CtEntry>, dir: 0 | 1, manip: Na
 /** nf_nat_packet (+ the ICMP error case of nf_nat_ipv4_fn): the packet rewritten for its flow's
  *  bindings, in a copy of the frame (the original may be shared with taps or other ports);
  *  null when it must be dropped. */
-export function nfNatPacket(k: Kctx, e: CtEntry | Draft<CtEntry>, ctinfo: number, manip: NatManip, frame: Uint8Array, ip: number): Uint8Array | null {
+export function nfNatPacket(k: Kctx, e: CtEntry | CtEntry, ctinfo: number, manip: NatManip, frame: Uint8Array, ip: number): Uint8Array | null {
   const dir: 0 | 1 = ctinfo >= IP_CT_IS_REPLY ? 1 : 0;
   const related = (ctinfo === IP_CT_RELATED || ctinfo === IP_CT_RELATED_REPLY) && ipv4Proto(frame, ip) === IPPROTO_ICMP;
   // a redirect through a NAT would make the two sides talk past it

@@ -1,6 +1,5 @@
 // net/netfilter/x_tables.c: what a match or a target sees of the packet (struct xt_action_param)
 // and the verdicts a target gives.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 
@@ -13,14 +12,14 @@ export interface XtPkt {
   frame: Uint8Array;
   /** offset of the IPv4 header in frame */
   ip: number;
-  indev?: Device | Draft<Device>;
-  outdev?: Device | Draft<Device>;
+  indev?: Device | Device;
+  outdev?: Device | Device;
   /** the route's next hop (POSTROUTING): MASQUERADE picks the address toward it */
   nexthop?: number;
   /** br_netfilter's nf_bridge_info (set only for IPv4 frames that came in through a bridge
    *  port): the port it came in on, and the port it leaves by once the bridge has chosen one */
-  physin?: Device | Draft<Device>;
-  physout?: Device | Draft<Device>;
+  physin?: Device | Device;
+  physout?: Device | Device;
   /** a match saw a header it could not read: the packet is dropped (par->hotdrop) */
   hotdrop?: boolean;
 }
@@ -30,8 +29,8 @@ export type XtVerdict = 'ACCEPT' | 'DROP' | 'CONTINUE';
 
 /** The bridge ports br_netfilter records for a frame (skb->nf_bridge). */
 export interface NfBridgePhys {
-  physin?: Device | Draft<Device>;
-  physout?: Device | Draft<Device>;
+  physin?: Device | Device;
+  physout?: Device | Device;
 }
 
 /** A frame a bridge passes up to its own stack keeps its in port (beside the frame, as
@@ -53,7 +52,7 @@ export function nfBridgeUp(k: Kctx, nsId: number, frame: Uint8Array, br: number,
 }
 
 /** The in port of a frame the bridge `indev` passed up, if it is one. */
-export function nfBridgeUpPort(k: Kctx, nsId: number, frame: Uint8Array, indev: Device | Draft<Device> | undefined): Device | Draft<Device> | undefined {
+export function nfBridgeUpPort(k: Kctx, nsId: number, frame: Uint8Array, indev: Device | Device | undefined): Device | Device | undefined {
   const e = upFrames(k).get(frame);
   return e && e.ns === nsId && e.br === indev?.ifindex ? k.w.netns[nsId]?.devs[e.port] : undefined;
 }

@@ -3,7 +3,6 @@
 // rtnl_fill_ifinfo / inet_fill_ifaddr / inet6_fill_ifaddr: what they would put in the message is
 // read from the World here (a link dump first lets the dumping namespace allocate the nsids it
 // reports, as peernet2id_alloc does).
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, DevStats, Inet6Addr, InetAddr, Netns } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE, type Route } from '../../kernel/types.ts';
@@ -1205,7 +1204,7 @@ function ipaddrModify(ip: Ip, cmd: number, flags: number, argv: string[]): numbe
       if (metric !== undefined && metric !== existing.metric) fibModifyPrefixMetric(k, nsId, d, existing, metric);
       return;
     }
-    inetInsertIfa(k, nsId, d as Draft<Device>, {
+    inetInsertIfa(k, nsId, d as Device, {
       local: lcl.v4,
       address: addrV,
       prefixlen,
@@ -1220,7 +1219,7 @@ function ipaddrModify(ip: Ip, cmd: number, flags: number, argv: string[]): numbe
 }
 
 /** fib_modify_prefix_metric: a new metric moves the address's prefix route to it. */
-function fibModifyPrefixMetric(k: Kctx, nsId: number, d: Draft<Device>, ifa: Draft<InetAddr>, metric: number): void {
+function fibModifyPrefixMetric(k: Kctx, nsId: number, d: Device, ifa: InetAddr, metric: number): void {
   const ns = getNs(k.w, nsId);
   const prefix = (ifa.address & prefixMask(ifa.prefixlen)) >>> 0;
   const i = ns.routes.findIndex((r) => r.table === RT_TABLE.main && r.protocol === RTPROT.kernel && r.dev === d.ifindex && r.dst === prefix && r.dstLen === ifa.prefixlen && r.prefsrc === ifa.local && r.priority === ifa.metric);
@@ -1232,7 +1231,7 @@ function fibModifyPrefixMetric(k: Kctx, nsId: number, d: Draft<Device>, ifa: Dra
 }
 
 /** inet6_rtm_newaddr / inet6_rtm_deladdr */
-function inet6Modify(k: Kctx, nsId: number, d: Draft<Device>, cmd: number, flags: number, lcl: InetPrefix | undefined, address: InetPrefix | undefined, prefixlen: number, scope: number | undefined, ifaFlags: number): void {
+function inet6Modify(k: Kctx, nsId: number, d: Device, cmd: number, flags: number, lcl: InetPrefix | undefined, address: InetPrefix | undefined, prefixlen: number, scope: number | undefined, ifaFlags: number): void {
   const pfx = address ?? lcl;
   if (!pfx?.v6) throw kerr('EINVAL');
   const text = ipv6ToText(pfx.v6);

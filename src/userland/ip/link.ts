@@ -2,7 +2,6 @@
 // ip/iplink_bridge.c) and what the kernel does with the request (net/core/rtnetlink.c
 // rtnl_newlink / do_setlink / rtnl_dellink), through the kernel API. `ip link show` is
 // ip address's lister in link mode (addr.ts), as in iproute2.
-import type { Draft } from 'immer';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
@@ -591,7 +590,7 @@ function rtnlNewlinkCreate(ip: Ip, k: Kctx, nsId: number, req: LinkReq): KernelE
   if (req.ifindex > 0 && dns.devs[req.ifindex]) throw kerr('EEXIST');
   checkNewMac(req.address);
   checkNewMtu(req.mtu, req.kind);
-  let d: Draft<Device>;
+  let d: Device;
   if (req.kind === 'veth') {
     // veth_newlink: without `peer`, the peer takes the device's own attributes
     const pr = req.peer;
@@ -634,7 +633,7 @@ function rtnlNewlinkCreate(ip: Ip, k: Kctx, nsId: number, req: LinkReq): KernelE
   return undefined;
 }
 
-function applyBridgeOpts(d: Draft<Device>, o: BridgeOpts): void {
+function applyBridgeOpts(d: Device, o: BridgeOpts): void {
   const b = d.bridge;
   if (!b) throw kerr('EOPNOTSUPP');
   if (o.forwardDelay !== undefined) b.forwardDelay = o.forwardDelay;
@@ -649,7 +648,7 @@ function applyBridgeOpts(d: Draft<Device>, o: BridgeOpts): void {
 }
 
 /** do_set_master */
-function doSetMaster(k: Kctx, nsId: number, d: Draft<Device>, ifindex: number): void {
+function doSetMaster(k: Kctx, nsId: number, d: Device, ifindex: number): void {
   const ns = getNs(k.w, nsId);
   const cur = d.master !== undefined ? ns.devs[d.master] : undefined;
   if (cur) {

@@ -1,7 +1,6 @@
 // `ip route` (iproute2 6.1 ip/iproute.c: iproute_modify, iproute_list_flush_or_save,
 // iproute_get, print_route) over the emulated fib (net/ipv4/fib_frontend.c inet_rtm_newroute /
 // inet_rtm_delroute / inet_dump_fib, fib_semantics.c fib_create_info, route.c inet_rtm_getroute).
-import type { Draft } from 'immer';
 import { NS_PER_SEC, type Kctx } from '../../kernel/machine.ts';
 import type { Inet6Addr, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
@@ -767,7 +766,7 @@ function iprouteModify(ip: Ip, cmd: number, flags: number, argv: string[]): numb
     else if (flags & NLM.APPEND) mode = 'append';
     else if (flags & NLM.EXCL) mode = 'add';
     else mode = 'prepend';
-    fibTableInsert(ns as Draft<Netns>, route, mode);
+    fibTableInsert(ns as Netns, route, mode);
   });
   return 0;
 }

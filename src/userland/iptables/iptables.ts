@@ -3,12 +3,11 @@
 // counters) and the listings, with iptables' own errors. A command line is parsed first
 // (xshared.c do_parse: iptParse), then carried out on the namespace's tables (iptApply), so
 // that iptables-restore can parse lines as they come and apply them at COMMIT.
-import type { Draft } from 'immer';
 import type { Command, CommandContext } from '../command.ts';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { NfMatch, NfRule, NfTable } from '../../kernel/types.ts';
 import { LOGLEVEL, printk } from '../../kernel/printk.ts';
-import { BUILTIN_CHAINS, builtinTable, emptyChain, nfHooksSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
+import { BUILTIN_CHAINS, builtinTable, emptyChain, nfHooksSync, nfTableInit, nfTablesTxn } from '../../protocols/netfilter/tables.ts';
 import { maskToPrefixLen, prefixNetwork } from '../../protocols/wire/addr.ts';
 import { badArgument, chainHooks, Fail, kernelProblem, paramProblem, ruleEinval, xtablesStrtoui, type ExtOpt, type MatchExt, type TargetExt } from './xtables.ts';
 import { MATCH_EXTS, TARGET_EXTS } from './extensions.ts';
@@ -361,8 +360,8 @@ export function iptApply(k: Kctx, nsId: number, c: IptCmd): string {
   const { cmd, chain, extra, rule, table, o } = c;
   const builtin = BUILTIN_CHAINS[table]!;
   const ns = k.w.netns[nsId]!;
-  const t: Draft<NfTable> = CREATES_TABLE.has(cmd) ? nfTableInit(ns, table) : (ns.nf[table] ?? builtinTable(table));
-  const need = (): Draft<NfTable>[string] => {
+  const t: NfTable = CREATES_TABLE.has(cmd) ? nfTableInit(ns, table) : (ns.nf[table] ?? builtinTable(table));
+  const need = (): NfTable[string] => {
     const ch = chain !== undefined ? t[chain] : undefined;
     if (!ch) throw kernelProblem('No chain/target/match by that name.');
     return ch;
@@ -476,7 +475,7 @@ export const iptables: Command = async (ctx) => {
     const c = iptParse(ctx.argv.slice(1));
     iptKernelAccess(ctx, c.table, 'iptables');
     const nsId = ctx.proc.netns;
-    ctx.stdout.write(ctx.m.mutate((k: Kctx) => iptApply(k, nsId, c)));
+    ctx.stdout.write(ctx.m.mutate((k: Kctx) => nfTablesTxn(k.w.netns[nsId]!, () => iptApply(k, nsId, c))));
     return 0;
   } catch (e) {
     if (!(e instanceof Fail)) throw e;

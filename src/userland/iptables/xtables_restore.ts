@@ -7,7 +7,7 @@
 // line of the command that failed. --test parses and applies nothing; --table T restores only T.
 import type { Command, CommandContext } from '../command.ts';
 import type { Kctx } from '../../kernel/machine.ts';
-import { BUILTIN_CHAINS, emptyChain, nfHooksSync, nfTableInit } from '../../protocols/netfilter/tables.ts';
+import { BUILTIN_CHAINS, emptyChain, nfHooksSync, nfTableInit, nfTablesTxn } from '../../protocols/netfilter/tables.ts';
 import { FsError } from '../../shell/vfs.ts';
 import { getoptLong } from '../getopt.ts';
 import { assertValidChainName, iptApply, iptKernelAccess, iptParse } from './iptables.ts';
@@ -162,18 +162,20 @@ function restore(ctx: CommandContext, input: string, o: { counters: boolean; tes
     if (o.testing) return;
     const commitLine = line;
     const nsId = ctx.proc.netns;
-    const out = ctx.m.mutate((k) => {
-      let text = '';
-      for (const op of batch) {
-        try {
-          text += op.run(k, nsId);
-        } catch (e) {
-          throw e instanceof Fail ? restoreFail(e, commitLine, op.line) : e;
+    const out = ctx.m.mutate((k) =>
+      nfTablesTxn(k.w.netns[nsId]!, () => {
+        let text = '';
+        for (const op of batch) {
+          try {
+            text += op.run(k, nsId);
+          } catch (e) {
+            throw e instanceof Fail ? restoreFail(e, commitLine, op.line) : e;
+          }
         }
-      }
-      nfHooksSync(k.w.netns[nsId]!);
-      return text;
-    });
+        nfHooksSync(k.w.netns[nsId]!);
+        return text;
+      }),
+    );
     ctx.stdout.write(out);
   };
   for (const raw of lines) {

@@ -1,6 +1,5 @@
 // ifconfig (net-tools 2.10): show interfaces the long way, or set an address (SIOCSIFADDR with
 // the classful mask and broadcast the kernel derives), netmask, broadcast, mtu, up/down.
-import type { Draft } from 'immer';
 import type { Command, CommandContext } from '../command.ts';
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, InetAddr, Netns } from '../../kernel/types.ts';
@@ -107,7 +106,7 @@ export const ifconfig: Command = async (ctx) => {
   if (args.length <= 1) return show(ctx, ns0, args[0], all);
   const label = args[0]!;
   const devName = label.split(':')[0]!;
-  const devOf = (k: Kctx): Draft<Device> => {
+  const devOf = (k: Kctx): Device => {
     const d = devByName(k.w.netns[nsId]!, devName);
     if (!d) throw kerr('ENODEV');
     return d;

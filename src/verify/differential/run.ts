@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseArb, type Case } from './arbitraries.ts';
 import { caseToScript } from './script.ts';
+import { normalize } from '../normalize.ts';
 import { compareRuns, kernelRunner, nsemuRunner, type Runner, type RunOutput, type VerifyResult } from '../verify.ts';
 
 export interface DiffRunOptions {
@@ -36,6 +37,22 @@ export class CaseRunner {
     }
     const [kr, nr] = await Promise.all([k, this.nsemu(path, source)]);
     return compareRuns(name, kr, nr, path);
+  }
+  /** Does the kernel print the same again? Runs it `times` more (uncached, one at a time) and
+   *  returns the normalised outputs that differ from the first run's, if any: a case whose kernel
+   *  output depends on timing (a loaded machine) is no evidence against nsemu. */
+  async kernelUnstable(source: string, times = 2): Promise<string[]> {
+    const first = this.cache.get(source);
+    if (!first) return [];
+    const want = normalize((await first).output);
+    const differ: string[] = [];
+    for (let i = 0; i < times; i++) {
+      const path = join(this.dir, `again-${this.n++}.sh`);
+      writeFileSync(path, source);
+      const again = normalize((await this.kernel(path, source)).output);
+      if (again !== want) differ.push(again);
+    }
+    return differ;
   }
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
