@@ -74,7 +74,15 @@ function loadTool(name: string): Promise<void> {
   if (!p) {
     p = (async () => {
       jbLoaded ??= (async () => {
-        jb = await import('just-bash');
+        // just-bash keeps globalThis.Headers at load (for its curl, which nsemu does not run);
+        // reading it makes node load its fetch implementation (~30 ms): hide it meanwhile
+        const headers = Object.getOwnPropertyDescriptor(globalThis, 'Headers');
+        if (headers?.configurable) Object.defineProperty(globalThis, 'Headers', { value: undefined, configurable: true, writable: true });
+        try {
+          jb = await import('just-bash');
+        } finally {
+          if (headers?.configurable) Object.defineProperty(globalThis, 'Headers', headers);
+        }
         helpCtx = jb.createCommandContext({ fs: new jb.InMemoryFs(), cwd: '/', env: new Map() } as unknown as CtxInit);
       })();
       await jbLoaded;
