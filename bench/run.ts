@@ -250,11 +250,16 @@ function parseKernel(out: string): { runs: KernelRun[]; error?: string } {
   return { runs };
 }
 
-async function kernelRuns(k: KernelSpec, label: string): Promise<{ runs: KernelRun[]; error?: string } | undefined> {
+async function kernelRuns(k: KernelSpec, label: string): Promise<{ runs: KernelRun[]; error?: string; capped?: string } | undefined> {
   if (!kernelStatus.ok) return undefined;
   const all: KernelRun[] = [];
   const batches = k.fresh ? Array.from({ length: k.runs }, () => 1) : [k.runs];
+  // the kernel side has the row's cap too: no new sandbox once it is past (one run at least)
+  const deadline = performance.now() + CAP_MS;
   for (const n of batches) {
+    if (all.length > 0 && performance.now() > deadline) {
+      return { runs: all, capped: `stopped at the cap (${secs(CAP_MS)}) after ${all.length} of ${k.runs} runs` };
+    }
     progress(`${label}: kernel run ${all.length + 1}/${k.runs}`);
     const r = await runInSandbox(kernelScript(k, n), { timeoutMs: Math.max(CAP_MS, 600_000) });
     if (r.timedOut) return { runs: all, error: 'timed out in the sandbox' };
@@ -300,8 +305,8 @@ function addRow(r: Omit<Row, 'met'>, t: Target): void {
   for (const n of row.notes) log(`    ${n}`);
 }
 
-const kernelNote = (k: { error?: string } | undefined): string[] =>
-  k === undefined ? [`kernel: skipped (${kernelStatus.reason})`] : k.error ? [`kernel: ${k.error}`] : [];
+const kernelNote = (k: { error?: string; capped?: string } | undefined): string[] =>
+  k === undefined ? [`kernel: skipped (${kernelStatus.reason})`] : k.error ? [`kernel: ${k.error}`] : k.capped ? [`kernel: ${k.capped}`] : [];
 
 function capNote(c: ChildResult, what: string): string[] {
   const notes: string[] = [];
