@@ -35,6 +35,7 @@ export function defaultBridgeState(): BridgeState {
     nfCallIptables: 0,
     vlanFiltering: 0,
     mcastSnooping: 1,
+    ports: {},
     fdb: {},
   };
 }
@@ -56,10 +57,26 @@ export function brAddBridge(k: Kctx, nsId: number, name: string, opts: { mac?: s
   return d;
 }
 
+/** BR_MAX_PORTS: port numbers are 1..1023 (find_portno's bitmap; bit 0 is never free) */
+export const BR_MAX_PORTS = 1 << 10;
+
+/** The bridge's ports (br->port_list), in ifindex order. */
 export function portsOf(k: Kctx, nsId: number, br: Device): Device[] {
   const ns = k.w.netns[nsId];
-  if (!ns) return [];
-  return Object.values(ns.devs).filter((d) => d.master === br.ifindex && d.port);
+  if (!ns || !br.bridge) return [];
+  const out: Device[] = [];
+  for (const i of Object.keys(br.bridge.ports)) {
+    const d = ns.devs[Number(i)];
+    if (d?.port) out.push(d);
+  }
+  return out;
+}
+
+/** find_portno: the lowest free port number, or EXFULL. */
+function findPortno(br: Device): number {
+  const used = new Set(Object.values(br.bridge!.ports));
+  for (let n = 1; n < BR_MAX_PORTS; n++) if (!used.has(n)) return n;
+  throw kerr('EXFULL');
 }
 
 function operUp(d: Device): boolean {
@@ -143,13 +160,12 @@ export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (p.kind === 'loopback') throw kerr('EINVAL');
   if (p.kind === 'bridge') throw kerr('ELOOP', 'Can not enslave a bridge to a bridge');
   if (p.master === br.ifindex) return;
+  const portNo = findPortno(br);
   if (p.master !== undefined) {
     const old = k.w.netns[nsId]?.devs[p.master];
     if (old) brDelIf(k, nsId, old, p);
   }
-  const used = new Set(portsOf(k, nsId, br).map((x) => x.port!.portNo));
-  let portNo = 1;
-  while (used.has(portNo)) portNo++;
+  br.bridge!.ports[p.ifindex] = portNo;
   p.master = br.ifindex;
   p.port = { portNo, state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
   p.promiscuity++;
@@ -161,6 +177,7 @@ export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
 /** br_del_if */
 export function brDelIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (p.master !== br.ifindex) return;
+  delete br.bridge!.ports[p.ifindex];
   p.port = undefined;
   p.master = undefined;
   p.promiscuity = Math.max(0, p.promiscuity - 1);

@@ -56,9 +56,23 @@ export function getNs<W extends World | World>(w: W, id: number): W['netns'][num
   return ns;
 }
 
+/** __dev_get_by_name: through the namespace's name index (dev_name_hash). */
 export function devByName<N extends Netns | Netns>(ns: N, name: string): N['devs'][number] | undefined {
-  for (const d of Object.values(ns.devs)) if (d.name === name) return d as N['devs'][number];
-  return undefined;
+  return ns.devsByName.get(name) as N['devs'][number] | undefined;
+}
+
+/** list_netdevice: the device enters its namespace's tables and the machine's id index. */
+function listNetdevice(w: World, nsId: number, ns: Netns, d: Device): void {
+  ns.devs[d.ifindex] = d;
+  ns.devsByName.set(d.name, d);
+  w.devById.set(d.id, { ns: nsId, ifindex: d.ifindex });
+}
+
+/** unlist_netdevice */
+function unlistNetdevice(w: World, ns: Netns, d: Device): void {
+  delete ns.devs[d.ifindex];
+  if (ns.devsByName.get(d.name) === d) ns.devsByName.delete(d.name);
+  w.devById.delete(d.id);
 }
 
 export function devByIndex<N extends Netns | Netns>(ns: N, ifindex: number): N['devs'][number] | undefined {
@@ -143,7 +157,7 @@ export function registerNetdevice(k: Kctx, nsId: number, nd: NewDevice): Device 
     numTxQueues: 1,
     numRxQueues: 1,
   };
-  ns.devs[ifindex] = d;
+  listNetdevice(k.w, nsId, ns, d);
   const dd = ns.devs[ifindex]!;
   linkwatchInitDev(k, nsId, dd);
   netdevNotify(k, nsId, dd, 'REGISTER');
@@ -159,7 +173,7 @@ export function unregisterNetdevice(k: Kctx, nsId: number, ifindex: number): voi
   if (!d) return;
   devClose(k, nsId, d);
   netdevNotify(k, nsId, d, 'UNREGISTER');
-  delete ns.devs[ifindex];
+  unlistNetdevice(k.w, ns, d);
 }
 
 /** dev_open (__dev_change_flags with IFF_UP). */
@@ -241,7 +255,9 @@ export function devChangeName(k: Kctx, nsId: number, d: Device, name: string): v
   // since 6.x a running device may be renamed too
   if (devByName(ns, name)) throw kerr('EEXIST');
   const old = d.name;
+  ns.devsByName.delete(old);
   d.name = name;
+  ns.devsByName.set(name, d);
   for (const a of d.addrs) if (a.label === old || a.label.startsWith(`${old}:`)) a.label = name + a.label.slice(old.length);
 }
 
@@ -262,7 +278,7 @@ export function devChangeNetNamespace(k: Kctx, nsId: number, d: Device, target: 
   devClose(k, nsId, d);
   netdevNotify(k, nsId, d, 'UNREGISTER');
   const moved: Device = { ...d };
-  delete ns.devs[d.ifindex];
+  unlistNetdevice(k.w, ns, d);
   let ifindex = moved.ifindex;
   if (tns.devs[ifindex]) {
     ifindex = devIndexReserve(tns);
@@ -276,7 +292,7 @@ export function devChangeNetNamespace(k: Kctx, nsId: number, d: Device, target: 
   moved.sysctl = devSysctls(tns);
   delete moved.master;
   delete moved.port;
-  tns.devs[ifindex] = moved;
+  listNetdevice(k.w, target, tns, moved);
   const md = tns.devs[ifindex]!;
   // the veth peer must now point at the new place
   deviceOps(md.kind).moved?.(k, nsId, target, md, d.ifindex);
@@ -291,16 +307,37 @@ export function peernet2idAlloc(w: World, nsId: number, peer: number): number {
   const have = ns.nsids[peer];
   if (have !== undefined) return have;
   const id = allocNetid(ns);
-  ns.nsids[peer] = id;
+  setNetid(w, ns, peer, id);
   return id;
 }
 
-/** alloc_netid: the lowest id this namespace has not given to a peer yet. */
+/** alloc_netid: the lowest id this namespace has not given to a peer yet (idr_alloc from 0).
+ *  Every id below ns.nsidFree is taken, so the search starts there. */
 export function allocNetid(ns: Netns | Netns): number {
-  const used = new Set(Object.values(ns.nsids));
-  let id = 0;
-  while (used.has(id)) id++;
+  let id = ns.nsidFree;
+  while (ns.nsidPeers.has(id)) id++;
   return id;
+}
+
+/** Record that namespace `ns` calls `peer` by `nsid` (the idr and its reverse). */
+export function setNetid(w: World, ns: Netns, peer: number, nsid: number): void {
+  ns.nsids[peer] = nsid;
+  ns.nsidPeers.set(nsid, peer);
+  if (nsid === ns.nsidFree) {
+    let f = nsid + 1;
+    while (ns.nsidPeers.has(f)) f++;
+    ns.nsidFree = f;
+  }
+  w.netns[peer]?.nsidHolders.set(ns.id, true);
+}
+
+/** Forget the id `ns` has for `peer`, if any. */
+export function unsetNetid(ns: Netns, peer: number): void {
+  const nsid = ns.nsids[peer];
+  if (nsid === undefined) return;
+  delete ns.nsids[peer];
+  ns.nsidPeers.delete(nsid);
+  if (nsid < ns.nsidFree) ns.nsidFree = nsid;
 }
 
 /** A uniformly random locally administered unicast MAC (eth_hw_addr_random). */

@@ -53,6 +53,6 @@ export function kernelFiles(m: Machine): KernelFiles {
       return n && Object.hasOwn(PROC_NET, name) ? PROC_NET[name]!(n) : undefined;
     },
     netnsNames: () => m.world.netnsNames.map((e) => e.name),
-    netnsByName: (name) => m.world.netnsNames.find((e) => e.name === name)?.ns,
+    netnsByName: (name) => m.world.netnsByName.get(name),
   };
 }

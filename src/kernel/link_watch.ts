@@ -36,17 +36,14 @@ export function linkwatchFireEvent(k: Kctx, nsId: number, d: Device): void {
   });
 }
 
-/** The device with this identity, wherever it is now (it may have moved namespace meanwhile).
- *  `hint` is where it was last seen: checked first, so the common case costs no scan. */
+/** The device with this identity, wherever it is now (it may have moved namespace meanwhile):
+ *  through the machine's id index (World.devById), what holding a net_device pointer gives.
+ *  `hint` is where it was last seen (kept for the callers; the index makes it unnecessary). */
 export function findDevById(k: Kctx, id: number, hint?: { ns: number; ifindex: number }): { ns: number; dev: Device } | undefined {
-  if (hint) {
-    const d = k.w.netns[hint.ns]?.devs[hint.ifindex];
-    if (d?.id === id) return { ns: hint.ns, dev: d };
-  }
-  for (const ns of Object.values(k.w.netns)) {
-    for (const dev of Object.values(ns.devs)) if (dev.id === id) return { ns: ns.id, dev };
-  }
-  return undefined;
+  const at = k.w.devById.get(id) ?? hint;
+  if (!at) return undefined;
+  const dev = k.w.netns[at.ns]?.devs[at.ifindex];
+  return dev?.id === id ? { ns: at.ns, dev } : undefined;
 }
 
 /** linkwatch_do_dev: rfc2863_policy, then tell the protocols (NETDEV_CHANGE) if it is up. */

@@ -7,7 +7,7 @@ import { MibCounters, type Netns, type World } from './types.ts';
 import { newNetnsSysctls } from './sysctl.ts';
 import { loopbackNetInit } from '../devices/loopback.ts';
 import { deviceOps } from '../devices/ops.ts';
-import { allocNetid, unregisterNetdevice } from './dev.ts';
+import { allocNetid, setNetid, unregisterNetdevice, unsetNetid } from './dev.ts';
 
 /** Delay between the last reference going and the namespace's devices being gone. */
 export const NETNS_CLEANUP_DELAY_NS = 50_000_000;
@@ -20,7 +20,12 @@ export function netnsCreate(k: Kctx): number {
     id,
     ifindexCursor: 0,
     devs: {},
+    devsByName: new Map(),
     nsids: {},
+    nsidPeers: new Map(),
+    nsidFree: 0,
+    nsidHolders: new Map(),
+    names: [],
     sysctl: newNetnsSysctls(init?.sysctl),
     routes: [],
     fibMain: false,
@@ -43,16 +48,23 @@ export function netnsCreate(k: Kctx): number {
 
 /** `ip netns add NAME`: a new namespace bind-mounted at /run/netns/NAME (listed newest first). */
 export function netnsAddNamed(k: Kctx, name: string): number {
-  if (k.w.netnsNames.some((e) => e.name === name)) throw kerr('EEXIST');
+  if (k.w.netnsByName.has(name)) throw kerr('EEXIST');
   const id = netnsCreate(k);
-  k.w.netnsNames.unshift({ name, ns: id });
+  addName(k.w, name, id);
   return id;
 }
 
 /** `ip netns attach NAME PID`: one more /run/netns name for an existing namespace. */
 export function netnsAttachName(k: Kctx, name: string, id: number): void {
-  if (k.w.netnsNames.some((e) => e.name === name)) throw kerr('EEXIST');
-  k.w.netnsNames.unshift({ name, ns: id });
+  if (k.w.netnsByName.has(name)) throw kerr('EEXIST');
+  if (!k.w.netns[id]) throw kerr('EINVAL');
+  addName(k.w, name, id);
+}
+
+function addName(w: World, name: string, id: number): void {
+  w.netnsNames.unshift({ name, ns: id });
+  w.netnsByName.set(name, id);
+  w.netns[id]!.names.unshift(name);
 }
 
 /** rtnl_net_newid (`ip netns set NAME NSID|auto`): give `peer` an id in namespace `nsId`. */
@@ -61,19 +73,22 @@ export function rtnlNetNewid(k: Kctx, nsId: number, peer: number, nsid: number |
   if (!ns) throw kerr('EINVAL');
   if (ns.nsids[peer] !== undefined) throw kerr('EEXIST', 'Peer netns already has a nsid assigned');
   if (nsid === 'auto') {
-    ns.nsids[peer] = allocNetid(ns);
+    setNetid(k.w, ns, peer, allocNetid(ns));
     return;
   }
-  if (Object.values(ns.nsids).includes(nsid)) throw kerr('EEXIST', 'The specified nsid is already used');
-  ns.nsids[peer] = nsid;
+  if (ns.nsidPeers.has(nsid)) throw kerr('EEXIST', 'The specified nsid is already used');
+  setNetid(k.w, ns, peer, nsid);
 }
 
 /** `ip netns del NAME`: unmount the name; the namespace dies once nothing else holds it. */
 export function netnsDelNamed(k: Kctx, name: string): void {
+  const id = k.w.netnsByName.get(name);
+  if (id === undefined) throw kerr('ENOENT');
   const i = k.w.netnsNames.findIndex((e) => e.name === name);
-  if (i < 0) throw kerr('ENOENT');
-  const id = k.w.netnsNames[i]!.ns;
   k.w.netnsNames.splice(i, 1);
+  k.w.netnsByName.delete(name);
+  const ns = k.w.netns[id];
+  if (ns) ns.names.splice(ns.names.indexOf(name), 1);
   netnsPut(k, id);
 }
 
@@ -81,7 +96,7 @@ export function netnsDelNamed(k: Kctx, name: string): void {
 export function netnsPut(k: Kctx, id: number): void {
   const ns = k.w.netns[id];
   if (!ns || ns.dead || id === k.w.initNs) return;
-  if (k.w.netnsNames.some((e) => e.ns === id)) return;
+  if (ns.names.length > 0) return;
   if (processesIn(k.m, id) > 0) return;
   ns.dead = true;
   k.m.schedule(NETNS_CLEANUP_DELAY_NS, (k2) => cleanupNet(k2, id));
@@ -105,12 +120,17 @@ function cleanupNet(k: Kctx, id: number): void {
     unregisterNetdevice(k, id, cur.ifindex);
   }
   delete k.w.netns[id];
-  for (const other of Object.values(k.w.netns)) delete other.nsids[id];
+  // the namespaces that had an id for it forget it; those it had ids for forget that it did
+  for (const other of ns.nsidHolders.keys()) {
+    const o = k.w.netns[other];
+    if (o) unsetNetid(o, id);
+  }
+  for (const peer of Object.keys(ns.nsids)) k.w.netns[Number(peer)]?.nsidHolders.delete(id);
 }
 
 /** The /run/netns name of a namespace, if it has one. */
 export function netnsName(w: World | World, id: number): string | undefined {
-  return w.netnsNames.find((e) => e.ns === id)?.name;
+  return w.netns[id]?.names[0];
 }
 
 /** peernet2id: the id `nsId` has for `peer`, without allocating. */

@@ -1,5 +1,8 @@
-// The World: everything the emulated kernel knows, as one immutable tree (immer). Kernel code
-// changes it only on a draft inside Machine.mutate / the scheduler's event batches.
+// The World: everything the emulated kernel knows, as plain mutable objects with the kernel's
+// own indexes (devices by name per namespace, device identity to place, bridge ports, /run/netns
+// names, nsids both ways): each index is kept up to date at the few places that write what it
+// indexes (dev.ts, netns.ts, bridge.ts), and everything is structuredClone-able (Maps included).
+// Kernel code changes it only inside Machine.mutate / the scheduler's event batches.
 // Frames in flight and process state live outside it (see machine.ts).
 
 export type Operstate = 'UNKNOWN' | 'NOTPRESENT' | 'DOWN' | 'LOWERLAYERDOWN' | 'TESTING' | 'DORMANT' | 'UP';
@@ -67,6 +70,8 @@ export interface BridgeState {
   nfCallIptables: number;
   vlanFiltering: number;
   mcastSnooping: number;
+  /** the ports (br->port_list): ifindex → port number, in ifindex order */
+  ports: Record<number, number>;
   /** FDB: key "mac/vlan" */
   fdb: Record<string, FdbEntry>;
 }
@@ -306,8 +311,18 @@ export interface Netns {
   /** last ifindex handed out (dev_index_reserve is cyclic and does not reuse freed numbers) */
   ifindexCursor: number;
   devs: Record<number, Device>;
+  /** the same devices by name (dev_name_hash) */
+  devsByName: Map<string, Device>;
   /** ids this namespace has for its peers: peer inode -> nsid */
   nsids: Record<number, number>;
+  /** the same the other way (the netns_ids idr): nsid -> peer inode */
+  nsidPeers: Map<number, number>;
+  /** every nsid below this one is taken (where the next lowest-free search starts) */
+  nsidFree: number;
+  /** the namespaces that have an id for this one (so teardown forgets it without a scan) */
+  nsidHolders: Map<number, true>;
+  /** its /run/netns names, newest first */
+  names: string[];
   sysctl: Record<string, string>;
   routes: Route[];
   /** the main and local tables exist (fib_new_table on a first route; tables are never freed) */
@@ -344,4 +359,8 @@ export interface World {
   netns: Record<number, Netns>;
   /** /run/netns entries, in readdir order (newest first, as on a fresh tmpfs) */
   netnsNames: { name: string; ns: number }[];
+  /** the same names: name -> namespace */
+  netnsByName: Map<string, number>;
+  /** where each device is (what the kernel's net_device pointer gives): device id -> place */
+  devById: Map<number, { ns: number; ifindex: number }>;
 }

@@ -18,6 +18,8 @@ export function createWorld(seed: number): World {
     initNs: INIT_NET_INODE,
     netns: {},
     netnsNames: [],
+    netnsByName: new Map(),
+    devById: new Map(),
   };
 }
 
