@@ -15,12 +15,14 @@ export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost';
 
 /** netif_rx: the frame reaches device `d` (in namespace nsId) after `delay` ns. */
 export function netifRx(k: Kctx, nsId: number, d: Device, frame: Uint8Array, delay: number): void {
-  const id = d.id;
-  const hint = { ns: nsId, ifindex: d.ifindex };
-  k.m.schedule(delay, (k2) => {
-    const f = findDevById(k2, id, hint);
-    if (f) netifReceiveSkb(k2, f.ns, f.dev, frame);
-  });
+  k.m.scheduleCall(delay, netifRxDue, d.id, nsId, d.ifindex, frame);
+}
+
+/** The frame arrives: at the device it was sent to, wherever that device is now (moved to
+ *  another namespace meanwhile, or gone). */
+function netifRxDue(k: Kctx, id: number, nsId: number, ifindex: number, frame: Uint8Array): void {
+  const f = findDevById(k, id, { ns: nsId, ifindex });
+  if (f) netifReceiveSkb(k, f.ns, f.dev, frame);
 }
 
 /** eth_type_trans's packet type for this device. */

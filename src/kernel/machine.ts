@@ -15,10 +15,16 @@ export interface Kctx {
   m: Machine;
 }
 
+/** A scheduled piece of kernel work: a function and up to three arguments, so per-frame work
+ *  (a frame reaching a device) needs no closure of its own. */
 interface Ev {
   t: number;
   seq: number;
-  fn: (k: Kctx) => void;
+  fn: (k: Kctx, a: any, b: any, c: any, d: any) => void;
+  a: unknown;
+  b: unknown;
+  c: unknown;
+  d: unknown;
 }
 
 export type WakeReason = 'wake' | 'timeout' | 'signal' | 'deadlock';
@@ -46,9 +52,12 @@ interface Waiter {
 export class WaitQueue {
   readonly waiters = new Set<Waiter>();
   wakeAll(m: Machine): void {
-    for (const w of [...this.waiters]) m.wakeWaiter(w, 'wake');
+    // waking removes the waiter from the set, which a Set's iterator allows
+    for (const w of this.waiters) m.wakeWaiter(w, 'wake');
   }
 }
+
+const wakeOnTimeout = (k: Kctx, w: Waiter): void => k.m.wakeWaiter(w, 'timeout');
 
 export interface ProcessInit {
   parent?: Process;
@@ -182,7 +191,7 @@ export class Machine {
       this.queue.pop();
       if (ev.t > this.now) this.now = ev.t;
       this.eventsRun++;
-      ev.fn(k);
+      ev.fn(k, ev.a, ev.b, ev.c, ev.d);
     }
   }
 
@@ -208,7 +217,14 @@ export class Machine {
 
   /** Schedule kernel work `delay` ns from now (called from kernel code). */
   schedule(delay: number, fn: (k: Kctx) => void): void {
-    const ev: Ev = { t: this.now + Math.max(0, delay), seq: this.seq++, fn };
+    this.scheduleCall(delay, fn, undefined, undefined, undefined, undefined);
+  }
+
+  /** schedule(delay, (k) => fn(k, a, b, c, d)) without making that closure (the per-frame
+   *  path). The arguments are ids and frames, never World objects, so that a copy of the
+   *  machine can run the same events on its own World. */
+  scheduleCall<A, B, C, D>(delay: number, fn: (k: Kctx, a: A, b: B, c: C, d: D) => void, a: A, b: B, c: C, d: D): void {
+    const ev: Ev = { t: this.now + Math.max(0, delay), seq: this.seq++, fn, a, b, c, d };
     if (this.staged) this.staged.push(ev);
     else this.queue.push(ev);
     if (!this.staged && this.runnable === 0) this.kick();
@@ -277,7 +293,7 @@ export class Machine {
       }
       p.waiter = w;
       if (opts.timeout !== undefined) {
-        const ev: Ev = { t: this.now + Math.max(0, opts.timeout), seq: this.seq++, fn: () => this.wakeWaiter(w, 'timeout') };
+        const ev: Ev = { t: this.now + Math.max(0, opts.timeout), seq: this.seq++, fn: wakeOnTimeout, a: w, b: undefined, c: undefined, d: undefined };
         this.queue.push(ev);
       }
       this.runnable--;
@@ -329,12 +345,18 @@ export class Machine {
   private kick(): void {
     if (this.kicked) return;
     this.kicked = true;
-    // A macrotask: every microtask continuation of the processes has run by then.
-    setImmediate(() => {
-      this.kicked = false;
-      if (this.runnable === 0) this.advance();
-    });
+    // Every process is blocked (the count is exact: a woken process counts as runnable until it
+    // blocks again), so the clock may advance once the current microtask has run. Most steps
+    // take a microtask; every 256th a macrotask, so the host (Ctrl-C, stdin, output) gets turns
+    // during a long run. Which one is used changes no order inside the machine.
+    if ((++this.kicks & 255) !== 0) queueMicrotask(this.onKick);
+    else setImmediate(this.onKick);
   }
+  private kicks = 0;
+  private readonly onKick = (): void => {
+    this.kicked = false;
+    if (this.runnable === 0) this.advance();
+  };
 
   /** Run due events in one batch, advancing time, until some process can run again. */
   private advance(): void {

@@ -96,7 +96,7 @@ import { NS_PER_MS, NS_PER_SEC } from '../kernel/machine.ts';
 import { findDevById } from '../kernel/link_watch.ts';
 import { deviceOps } from '../devices/ops.ts';
 import { runTaps } from '../capture/taps.ts';
-import { macFromText } from './wire/addr.ts';
+import { macFromText, macWriteText } from './wire/addr.ts';
 import { devInt } from '../kernel/sysctl.ts';
 import { arpSolicit } from './ipv4/arp.ts';
 import { ipv4LinkFailure } from './ipv4/icmp.ts';
@@ -129,8 +129,9 @@ export function devQueueXmit(k: Kctx, nsId: number, d: Device, frame: Uint8Array
 
 /** Write dst/src MACs into a frame that has its ethertype and payload already. */
 export function fillEthHeader(frame: Uint8Array, dst: string, src: string): void {
-  frame.set(macFromText(dst)!, 0);
-  frame.set(macFromText(src)!, 6);
+  // the common case (the kernel's own text form) without allocating; anything else the long way
+  if (!macWriteText(frame, 0, dst)) frame.set(macFromText(dst)!, 0);
+  if (!macWriteText(frame, 6, src)) frame.set(macFromText(src)!, 6);
 }
 
 function armTimer(k: Kctx, nsId: number, n: Neighbour, devId: number, delay: number): void {

@@ -164,6 +164,26 @@ export function llAddrFromText(text: string, maxLen = 32): LlAddrResult {
 
 /** `llAddrFromText` when it yields exactly 6 bytes, else null. The canonical form
  * `xx:xx:xx:xx:xx:xx` takes a fast path. */
+/** Writes a MAC in the kernel's text form (six two-digit hex bytes with colons, as devices and
+ *  neighbours hold them) into `buf` at `at` without allocating; false if `text` is not one. */
+export function macWriteText(buf: Uint8Array, at: number, text: string): boolean {
+  if (text.length !== 17) return false;
+  for (let i = 0; i < 6; i++) {
+    const hi = hexValue(text.charCodeAt(3 * i));
+    const lo = hexValue(text.charCodeAt(3 * i + 1));
+    if (hi > 15 || lo > 15 || (i < 5 && text.charCodeAt(3 * i + 2) !== 58)) return false;
+    buf[at + i] = (hi << 4) | lo;
+  }
+  return true;
+}
+
+function hexValue(k: number): number {
+  if (k >= 48 && k <= 57) return k - 48;
+  if (k >= 97 && k <= 102) return k - 87;
+  if (k >= 65 && k <= 70) return k - 55;
+  return 99;
+}
+
 export function macFromText(text: string): Uint8Array | null {
   if (text.length === 17) {
     const m = new Uint8Array(6);
