@@ -121,9 +121,14 @@ export function newLinkFilter(ip: Ip, doLink: boolean): LinkFilter {
  */
 export function dumpLinks(ip: Ip, only?: number): { ns: Netns; devs: Device[] } {
   const nsId = ip.netns;
+  // RTM_GETLINK of one device looks at that device only
+  const which = (ns: Netns): Device[] => {
+    if (only === undefined) return devsSorted(ns);
+    const d = ns.devs[only];
+    return d ? [d] : [];
+  };
   const need = (ns: Netns): boolean =>
-    Object.values(ns.devs).some((d) => {
-      if (only !== undefined && d.ifindex !== only) return false;
+    which(ns).some((d) => {
       const peer = linkNet(d, nsId);
       return peer !== undefined && ip.m.world.netns[peer] !== undefined && ns.nsids[peer] === undefined;
     });
@@ -132,8 +137,7 @@ export function dumpLinks(ip: Ip, only?: number): { ns: Netns; devs: Device[] } 
     ip.m.mutate((k: Kctx) => {
       const ns = k.w.netns[nsId];
       if (!ns) return;
-      for (const d of Object.values(ns.devs)) {
-        if (only !== undefined && d.ifindex !== only) continue;
+      for (const d of which(ns)) {
         const peer = linkNet(d as Device, nsId);
         if (peer !== undefined && k.w.netns[peer]) peernet2idAlloc(k.w, nsId, peer);
       }
@@ -141,7 +145,7 @@ export function dumpLinks(ip: Ip, only?: number): { ns: Netns; devs: Device[] } 
   }
   const ns = ip.m.world.netns[nsId];
   if (!ns) throw new IpExit(1);
-  return { ns, devs: devsSorted(ns).filter((d) => only === undefined || d.ifindex === only) };
+  return { ns, devs: which(ns) };
 }
 
 // ---------------------------------------------------------------- print_linkinfo

@@ -13,7 +13,7 @@ function invalidName(name: string): boolean {
 
 /** The namespace a /run/netns name refers to. */
 export function netnsByName(ip: Ip, name: string): number | undefined {
-  return ip.m.world.netnsNames.find((e) => e.name === name)?.ns;
+  return ip.m.world.netnsByName.get(name);
 }
 
 /** netns_get_fd: a name in /run/netns, or a path (/proc/PID/ns/net, /run/netns/NAME). */
@@ -62,10 +62,12 @@ export function netnsNsidMap(ip: Ip): Map<number, string> {
   return map;
 }
 
-/** get_name_from_nsid */
+/** get_name_from_nsid: what netnsNsidMap(ip).get(nsid) gives, through the indexes (the
+ *  namespace that has that id here, its first name in readdir order). */
 export function nameFromNsid(ip: Ip, nsid: number): string | undefined {
   if (nsid < 0) return undefined;
-  return netnsNsidMap(ip).get(nsid);
+  const peer = ip.m.world.netns[ip.netns]?.nsidPeers.get(nsid);
+  return peer === undefined ? undefined : ip.m.world.netns[peer]?.names[0];
 }
 
 function usage(ip: Ip): never {
@@ -268,8 +270,8 @@ function netnsIdentify(ip: Ip, argv: string[]): number {
     }
     ns = proc.netns;
   }
-  let name = '';
-  for (const e of ip.m.world.netnsNames) if (e.ns === ns) name = e.name;
+  // the last of its names in readdir order
+  const name = ip.m.world.netns[ns]?.names.at(-1) ?? '';
   ip.p.fp(`${name}\n`);
   return 0;
 }

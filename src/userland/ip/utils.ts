@@ -193,7 +193,8 @@ export function devsSorted(ns: Netns): Device[] {
 export function llNameToIndex(ip: Ip, name: string): number {
   const ns = ip.m.world.netns[ip.netns];
   if (!ns) return 0;
-  for (const d of Object.values(ns.devs)) if (d.name === name) return d.ifindex;
+  const d = ns.devsByName.get(name);
+  if (d) return d.ifindex;
   const m = /^if(\d+)$/.exec(name);
   if (m) {
     const idx = Number(m[1]);
