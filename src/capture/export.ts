@@ -3,9 +3,8 @@
 // A script never writes a host file by itself.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Machine } from '../kernel/machine.ts';
 import { createMachine } from '../kernel/world.ts';
-import { NS_PER_SEC } from '../kernel/machine.ts';
+import { Machine, NS_PER_SEC } from '../kernel/machine.ts';
 import { PcapngRecorder } from './recorder.ts';
 
 /** Remember the bytes of a capture file a process wrote (path as the script named it). */
@@ -17,6 +16,8 @@ export function noteCaptureFile(m: Machine, path: string, bytes: Uint8Array): vo
   }
   files.set(path, bytes);
 }
+
+Machine.sideCopiers.set('capture-files', (v) => new Map([...(v as Map<string, Uint8Array>)].map(([p, b]) => [p, b.slice()])));
 
 export function captureFiles(m: Machine): Map<string, Uint8Array> {
   return (m.side.get('capture-files') as Map<string, Uint8Array> | undefined) ?? new Map();

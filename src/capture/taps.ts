@@ -1,7 +1,7 @@
 // Packet taps (the kernel's ptype_all: AF_PACKET sockets, i.e. tcpdump): every frame a device
 // sends or receives is offered to the captures registered on it. Captures live beside the
 // World (they belong to processes), keyed by namespace and ifindex.
-import type { Kctx, Machine } from '../kernel/machine.ts';
+import { Machine, type Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 
 export type Direction = 'in' | 'out';
@@ -23,6 +23,9 @@ export function tapsNetdevEvent(k: Kctx, nsId: number, d: Device, ev: string): v
   if (!taps || taps.size === 0) return;
   for (const t of taps) if (t.ns === nsId && t.ifindex === d.ifindex) t.gone?.(d);
 }
+
+// captures belong to processes (and nsemu run --pcap's recorder), which a fork does not copy
+Machine.sideCopiers.set('taps', () => undefined);
 
 export function tapsOf(k: Kctx): Set<Tap> {
   return machineTaps(k.m);

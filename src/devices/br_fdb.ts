@@ -2,7 +2,7 @@
 // (br_fdb_find_rcu), flushing (br_fdb_delete_by_port) and ageing (br_fdb_cleanup) in virtual
 // time. An entry's hold time is the bridge's ageing_time (centiseconds); an entry not seen for
 // that long is expired: lookups ignore it at once and the gc work deletes it.
-import type { Kctx } from '../kernel/machine.ts';
+import { Machine, type Kctx } from '../kernel/machine.ts';
 import type { Device, FdbEntry } from '../kernel/types.ts';
 import { findDevById } from '../kernel/link_watch.ts';
 
@@ -62,6 +62,8 @@ export function fdbLiveEntries(now: number, br: Device): FdbEntry[] {
   const fdb = br.bridge?.fdb ?? {};
   return Object.values(fdb).filter((e) => !fdbHasExpired(now, br, e));
 }
+
+Machine.sideCopiers.set('br_fdb_gc', (v) => new Map(v as Map<number, number>));
 
 function gcGen(k: Kctx): Map<number, number> {
   let m = k.m.side.get('br_fdb_gc') as Map<number, number> | undefined;

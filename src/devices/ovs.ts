@@ -5,7 +5,7 @@
 // tcpdump on a port sees what OVS sends. The switching is the NORMAL action: a MAC-learning
 // switch (ofproto-dpif-xlate.c xlate_normal, lib/mac-learning.c) with 300 s ageing.
 // The configuration (the OVSDB) lives in the machine's side tables: it is userspace state.
-import type { Kctx, Machine } from '../kernel/machine.ts';
+import { Machine, type Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
 import { devByName, devChangeFlags, IFF, randomMac, registerNetdevice, unregisterNetdevice } from '../kernel/dev.ts';
 import { findDevById } from '../kernel/link_watch.ts';
@@ -152,8 +152,7 @@ function attachTap(m: Machine, s: OvsState, brName: string, p: OvsPort, nsId: nu
     ifindex: d.ifindex,
     deliver(_t, dev, frame, dir) {
       if (dir !== 'in' || dev.id !== devId) return;
-      const copy = frame.slice();
-      m.schedule(OVS_LATENCY, (k) => ovsNormal(k, s, brName, p.ofport, copy));
+      m.scheduleCall(OVS_LATENCY, ovsNormalDue, brName, p.ofport, frame.slice(), undefined);
     },
   };
   s.taps.set(devId, tap);
@@ -161,6 +160,27 @@ function attachTap(m: Machine, s: OvsState, brName: string, p: OvsPort, nsId: nu
 }
 
 /** xlate_normal: learn the source, then output to the learned port or flood. */
+/** vswitchd's turn for a frame a port's packet socket read (the state is the machine's, so a
+ *  fork's events act on the fork's switch). */
+function ovsNormalDue(k: Kctx, brName: string, inPort: number, frame: Uint8Array): void {
+  ovsNormal(k, ovsState(k.m), brName, inPort, frame);
+}
+
+// A fork gets the database and the switches with their MAC tables; its vswitchd opens the
+// same ports again on the fork's devices.
+Machine.sideCopiers.set('ovs', (v, to) => {
+  const s = v as OvsState;
+  const c: OvsState = structuredClone({ ...s, taps: new Map() });
+  const vs = c.vswitchd;
+  if (vs)
+    for (const br of c.bridges)
+      for (const p of br.ports) {
+        const d = p.devId !== undefined && !p.internal ? findDevById({ w: to.world, m: to }, p.devId) : undefined;
+        if (d) attachTap(to, c, br.name, p, d.ns, d.dev);
+      }
+  return c;
+});
+
 function ovsNormal(k: Kctx, s: OvsState, brName: string, inPort: number, frame: Uint8Array): void {
   const br = s.bridges.find((b) => b.name === brName);
   const vs = s.vswitchd;

@@ -14,6 +14,14 @@ export class Heap<T extends Timed> {
     return this.a.length;
   }
 
+  /** A heap of f(x) for the elements that `keep` keeps (f must not change t or seq, so the order
+   *  holds; dropping elements keeps it a heap once re-sifted, which push does). */
+  copy(keep: (x: T) => boolean, f: (x: T) => T): Heap<T> {
+    const h = new Heap<T>();
+    for (const x of this.a) if (keep(x)) h.push(f(x));
+    return h;
+  }
+
   peek(): T | undefined {
     return this.a[0];
   }

@@ -125,7 +125,7 @@ export class Machine {
   readonly maxTime: number;
   private onNotice: (msg: string) => void;
   /** called as each process exits (the kernel drops what it held) */
-  onExit: ((p: Process) => void) | undefined;
+  onExit: ((m: Machine, p: Process) => void) | undefined;
   /** count of events run: for benchmarks and storm budgets */
   eventsRun = 0;
   readonly stormBudget: number;
@@ -141,6 +141,40 @@ export class Machine {
     this.maxTime = opts.maxTime ?? 24 * 3600 * NS_PER_SEC;
     this.onNotice = opts.onNotice ?? (() => {});
     this.stormBudget = opts.stormBudget ?? 250_000;
+  }
+
+  // ---- copies ------------------------------------------------------------------------------
+
+  /** How each side table is copied into a fork (registered by the module that owns it): the
+   *  copy, or undefined when it belongs to processes or to frames and stays behind. */
+  static readonly sideCopiers = new Map<string, (v: unknown, to: Machine) => unknown>();
+
+  /**
+   * An independent machine with this one's kernel state, clock, pending kernel work (timers,
+   * frames in flight) and files, as fork(2) copies a process: what either does later never
+   * reaches the other. Processes are not copied (nor their sockets, captures and timers); a
+   * fork is taken between commands, not inside one.
+   */
+  fork(opts: { onNotice?: (msg: string) => void } = {}): Machine {
+    if (this.inBatch || this.staged) throw new Error('fork inside a kernel operation');
+    const m = new Machine(structuredClone(this.world), { maxTime: this.maxTime, stormBudget: this.stormBudget, onNotice: opts.onNotice ?? this.onNotice });
+    m.now = this.now;
+    m.seq = this.seq;
+    m.nextPid = this.nextPid;
+    m.eventsRun = this.eventsRun;
+    m.onExit = this.onExit;
+    const copyArg = (v: unknown): unknown => (v instanceof Uint8Array ? v.slice() : v);
+    m.queue = this.queue.copy(
+      (ev) => ev.fn !== wakeOnTimeout,
+      (ev) => ({ ...ev, a: copyArg(ev.a), b: copyArg(ev.b), c: copyArg(ev.c), d: copyArg(ev.d) }),
+    );
+    for (const [key, v] of this.side) {
+      const copier = Machine.sideCopiers.get(key);
+      if (!copier) throw new Error(`fork: nothing says how to copy the side table '${key}'`);
+      const c = copier(v, m);
+      if (c !== undefined) m.side.set(key, c);
+    }
+    return m;
   }
 
   // ---- the World -------------------------------------------------------------------------
@@ -255,7 +289,7 @@ export class Machine {
       p.exited = true;
       p.status = status;
       this.procs.delete(p.pid);
-      this.onExit?.(p);
+      this.onExit?.(this, p);
       p.exitQueue.wakeAll(this);
       this.runnable--;
       if (this.runnable === 0) this.kick();

@@ -2,7 +2,7 @@
 // read through syslog(2) / /dev/kmsg by dmesg. Records carry their virtual time since boot. The
 // buffer is not part of the World snapshot: like printk, a message stays logged even when the
 // operation that printed it fails and its changes are undone.
-import type { Machine } from './machine.ts';
+import { Machine } from './machine.ts';
 
 export const LOGLEVEL = { emerg: 0, alert: 1, crit: 2, err: 3, warning: 4, notice: 5, info: 6, debug: 7 } as const;
 
@@ -26,6 +26,8 @@ interface LogBuf {
 const LOG_BUF_LEN = 1 << 17;
 /** struct printk_info + descriptor, per record */
 const RECORD_OVERHEAD = 64;
+
+Machine.sideCopiers.set('printk', (v) => structuredClone(v));
 
 function logBuf(m: Machine): LogBuf {
   let b = m.side.get('printk') as LogBuf | undefined;

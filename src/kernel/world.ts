@@ -32,8 +32,8 @@ export function createMachine(opts: MachineOptions = {}): Machine {
     devOpen(k, id, lo);
   });
   // a namespace held only by processes dies with the last of them
-  m.onExit = (p) => {
-    m.mutate((k) => netnsPut(k, p.netns));
+  m.onExit = (m2, p) => {
+    m2.mutate((k) => netnsPut(k, p.netns));
   };
   return m;
 }

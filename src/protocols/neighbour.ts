@@ -12,6 +12,8 @@ export function neighLookup(ns: Netns | Netns, dev: number, ip: number): Neighbo
   return ns.neigh[neighKey(dev, ip)];
 }
 
+Machine.sideCopiers.set('neigh.queue', (v) => new Map([...(v as Map<string, Uint8Array[]>)].map(([key, q]) => [key, q.map((f) => f.slice())])));
+
 /** Frames queued on unresolved entries (arp_queue), keyed by namespace and entry. */
 export function neighQueue(k: Kctx, nsId: number, key: string): Uint8Array[] {
   let all = k.m.side.get('neigh.queue') as Map<string, Uint8Array[]> | undefined;
@@ -92,7 +94,7 @@ export function neighNetdevEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEve
 
 // ---- resolution and timers (neigh_resolve_output, __neigh_event_send, neigh_timer_handler) ----
 
-import { NS_PER_MS, NS_PER_SEC } from '../kernel/machine.ts';
+import { Machine, NS_PER_MS, NS_PER_SEC } from '../kernel/machine.ts';
 import { findDevById } from '../kernel/link_watch.ts';
 import { deviceOps } from '../devices/ops.ts';
 import { runTaps } from '../capture/taps.ts';

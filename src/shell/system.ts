@@ -2,7 +2,8 @@
 // programs on $PATH (nsemu's userland, the shell's own tools, just-bash's text tools), each
 // process's working directory, and fork+exec of programs as child Processes with their own
 // descriptors, namespace and uid.
-import { Killed, type Machine, type Process } from '../kernel/machine.ts';
+import { Killed, Machine, type Process } from '../kernel/machine.ts';
+import { kernelFiles } from '../kernel/files.ts';
 import type { KernelFiles } from '../kernel/files.ts';
 import { nextRandom } from '../kernel/rng.ts';
 import type { Command, CommandContext, Input, Output, SpawnOptions } from '../userland/command.ts';
@@ -73,13 +74,23 @@ class InputFd extends InFd {
   }
 }
 
+// A fork gets its own copy of the files and programs; processes (their descriptors, working
+// directories) stay with the parent.
+Machine.sideCopiers.set('nsemu.shell.system', (v, to) => {
+  const s = v as System;
+  const c = new System(to, kernelFiles(to), Object.fromEntries(s.programs));
+  c.vfs.copyFilesFrom(s.vfs);
+  c.rng = s.rng;
+  return c;
+});
+
 export class System {
   readonly vfs: Vfs;
   readonly programs = new Map<string, Command>();
   private readonly cwds = new WeakMap<Process, string>();
   private readonly inFds = new WeakMap<Input, Fd>();
   private readonly outFds = new WeakMap<Output, Fd>();
-  private rng: number;
+  rng: number;
   private readonly ignored = new WeakMap<Process, Set<number>>();
   /** the command line of each process (for ps, pgrep -f, /proc/PID/cmdline) */
   readonly argv = new WeakMap<Process, string[]>();

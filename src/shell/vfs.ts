@@ -118,6 +118,27 @@ class MemLink implements FsNode {
 
 type MemNode = MemDir | MemFile | MemLink;
 
+/** Makes `to` hold what `from` holds, keeping the directories (and their mounts) `to` already
+ *  has where both have one: a fork's filesystem is its own copy of the parent's files. */
+function copyMemDir(from: MemDir, to: MemDir): void {
+  to.mode = from.mode;
+  to.mt = from.mt;
+  to.uid = from.uid;
+  for (const name of [...to.entries.keys()]) if (!from.entries.has(name)) to.entries.delete(name);
+  for (const [name, n] of from.entries) {
+    const have = to.entries.get(name);
+    if (n instanceof MemDir) {
+      const d = have instanceof MemDir ? have : new MemDir(n.mode, n.mt, n.uid);
+      copyMemDir(n, d);
+      to.entries.set(name, d);
+    } else if (n instanceof MemFile) {
+      const f = new MemFile(typeof n.data === 'string' ? n.data : n.data.slice(), n.mode, n.mt, n.uid);
+      if (n.dev) f.dev = n.dev;
+      to.entries.set(name, f);
+    } else to.entries.set(name, new MemLink(n.target, n.mt, n.uid));
+  }
+}
+
 export function toBytes(d: FileData): Uint8Array {
   return typeof d === 'string' ? new TextEncoder().encode(d) : d;
 }
@@ -178,6 +199,11 @@ export interface Resolved {
 
 export class Vfs {
   readonly root: MemDir;
+
+  /** This filesystem becomes a copy of `other`'s files (Machine.fork). */
+  copyFilesFrom(other: Vfs): void {
+    copyMemDir(other.root, this.root);
+  }
   constructor(
     private m: Machine,
     private files: KernelFiles,

@@ -2,7 +2,7 @@
 // every IPv4 packet of its protocol that the namespace delivers locally. Sockets belong to
 // processes, so they live beside the World.
 import type { Kctx, Machine, Process } from '../../kernel/machine.ts';
-import { WaitQueue } from '../../kernel/machine.ts';
+import { Machine as MachineClass, WaitQueue } from '../../kernel/machine.ts';
 
 export interface RawPacket {
   t: number;
@@ -52,6 +52,9 @@ function sockets(m: Machine): Set<RawSocket> {
 }
 
 /** raw_v4_input: true if some socket took a copy. */
+// raw sockets belong to processes, which a fork does not copy
+MachineClass.sideCopiers.set('raw', () => undefined);
+
 export function rawV4Input(k: Kctx, nsId: number, packet: Uint8Array, protocol: number): boolean {
   const s = k.m.side.get('raw') as Set<RawSocket> | undefined;
   let delivered = false;

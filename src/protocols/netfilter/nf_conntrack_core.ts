@@ -3,7 +3,7 @@
 // the flow into the namespace's table once its first packet has made it through), expiry in
 // virtual time. The hooks run only in namespaces where a rule needs conntrack (nf_ct_netns_get).
 import type { Kctx } from '../../kernel/machine.ts';
-import { NS_PER_SEC } from '../../kernel/machine.ts';
+import { Machine, NS_PER_SEC } from '../../kernel/machine.ts';
 import type { CtEntry, CtTuple, Netns } from '../../kernel/types.ts';
 import { ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src, IPPROTO_ICMP } from '../wire/ipv4.ts';
 import { ICMP_CT_TIMEOUT, icmpInvertTuple, icmpIsError, icmpIsNew, icmpPktToTuple } from './nf_conntrack_proto_icmp.ts';
@@ -38,6 +38,9 @@ export interface SkbNfct {
   id: number;
   fresh?: CtEntry;
 }
+
+// a fork's frames in flight are copies: they start without the originals' conntrack reference
+Machine.sideCopiers.set('nf_conntrack.skb', () => undefined);
 
 /** The skb->_nfct of every frame in flight: a side table of the machine, beside the frames. */
 function skbNfct(k: Kctx): WeakMap<Uint8Array, SkbNfct> {

@@ -1,6 +1,6 @@
 // net/netfilter/x_tables.c: what a match or a target sees of the packet (struct xt_action_param)
 // and the verdicts a target gives.
-import type { Kctx } from '../../kernel/machine.ts';
+import { Machine, type Kctx } from '../../kernel/machine.ts';
 import type { Device } from '../../kernel/types.ts';
 
 export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -40,6 +40,9 @@ interface UpFrame {
   br: number;
   port: number;
 }
+
+// a fork's frames in flight are copies: they start without the originals' nf_bridge mark
+Machine.sideCopiers.set('nf_bridge', () => undefined);
 
 const upFrames = (k: Kctx): WeakMap<Uint8Array, UpFrame> => {
   let w = k.m.side.get('nf_bridge') as WeakMap<Uint8Array, UpFrame> | undefined;
