@@ -3,6 +3,12 @@
 // `nsemu` starts without transpiling the TypeScript sources (bin/nsemu.js falls back to them,
 // through tsx, when the bundle is missing or older than a source file).
 //   node scripts/build.mjs          (npm run build; also run by npm ci / npm install: "prepare")
+//   dist/nsemu.js, dist/chunks/     the bundle: dependencies included, code split so that what a
+//                                   run does not reach (just-bash's tools, nsemu verify) is not loaded
+//   dist/vendor/mvdan-sh.{cjs,cache}  the shell parser and its V8 code cache (scripts/bundle/)
+//   dist/sources.json               the files it was built from (bin/nsemu.js compares their times)
+// NSEMU_BUNDLE_DEPS=0 keeps the dependencies external, NSEMU_SPLIT=0 makes one file, and
+// NSEMU_META=1 writes esbuild's metafile (dist/meta.json): for measuring.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,9 +64,6 @@ const r = await build({
   metafile: true,
   logLevel: 'warning',
 });
-// bin/nsemu.js runs the bundle only while none of these is newer than it (else the sources)
-const sources = [...Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/') || f.startsWith('scripts/')), 'package.json'];
-writeFileSync(join(out, 'sources.json'), `${JSON.stringify(sources, null, 1)}\n`);
 if (process.env.NSEMU_META === '1') writeFileSync(join(out, 'meta.json'), JSON.stringify(r.metafile));
 mkdirSync(join(out, 'vendor'));
 copyFileSync(createRequire(join(root, 'package.json')).resolve('mvdan-sh'), join(out, 'vendor/mvdan-sh.cjs'));
@@ -70,4 +73,8 @@ try {
 } catch (e) {
   console.warn(`nsemu: build: no code cache for mvdan-sh (${e.message})`);
 }
+// bin/nsemu.js runs the bundle only while none of these is newer than it (else the sources);
+// written last, so that a build that failed half-way leaves no bundle that bin/nsemu.js would run
+const sources = [...Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/') || f.startsWith('scripts/')), 'package.json'];
+writeFileSync(join(out, 'sources.json'), `${JSON.stringify(sources, null, 1)}\n`);
 console.log(`nsemu: built ${relative(root, out)}/nsemu.js from ${sources.length - 1} sources`);
