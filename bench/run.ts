@@ -426,19 +426,31 @@ async function rssRows(): Promise<void> {
   const sizes = SIZES.rss;
   const points: { n: number; reached: number; ms: number; rssKB: number; readyKB?: number; capped: boolean }[] = [];
   for (const n of sizes) {
-    const c = await runChild({ kind: 'script', setup: '', workload: manyNamespacesScript(n, Math.max(1, n / 50)), runs: 1, fresh: true }, CAP_MS, `rss N=${n}`);
-    const run = c.runs[0];
-    const pt = run && run.status === 0 ? { n, reached: n, ms: run.ms, rssKB: c.endRss ?? run.maxRss, capped: false } : c.lastTick ? { n, reached: c.lastTick.n, ms: c.lastTick.ms, rssKB: c.lastTick.maxRss, capped: true } : undefined;
+    // one child process per run (its peak RSS is its own), up to RUNS of them within the cap
+    type Pt = { n: number; reached: number; ms: number; rssKB: number; readyKB?: number; capped: boolean };
+    const got: Pt[] = [];
+    let c!: ChildResult;
+    const deadline = performance.now() + CAP_MS;
+    for (let r = 0; r < RUNS; r++) {
+      const left = deadline - performance.now();
+      if (r > 0 && left <= 0) break;
+      c = await runChild({ kind: 'script', setup: '', workload: manyNamespacesScript(n, Math.max(1, n / 50)), runs: 1, fresh: true }, r === 0 ? CAP_MS : left, `rss N=${n} (run ${r + 1}/${RUNS})`);
+      const run = c.runs[0];
+      const p: Pt | undefined = run && run.status === 0 ? { n, reached: n, ms: run.ms, rssKB: c.endRss ?? run.maxRss, capped: false } : r === 0 && c.lastTick ? { n, reached: c.lastTick.n, ms: c.lastTick.ms, rssKB: c.lastTick.maxRss, capped: true } : undefined;
+      if (p && c.readyRss !== undefined) p.readyKB = c.readyRss;
+      if (p) got.push(p);
+      if (!p || p.capped) break;
+    }
+    const pt: Pt | undefined = got.length ? { ...got[0]!, ms: median(got.map((g) => g.ms)), rssKB: median(got.map((g) => g.rssKB)), readyKB: median(got.map((g) => g.readyKB ?? 0)) } : undefined;
     const notes: string[] = [];
     if (c.error) notes.push(`nsemu: ${c.error}`);
     if (pt) {
-      if (c.readyRss !== undefined) Object.assign(pt, { readyKB: c.readyRss });
       points.push(pt);
-      notes.push(`nsemu: ${pt.reached} namespaces in ${secs(pt.ms)} (${fmt((pt.ms * 1000) / pt.reached)} µs each)${c.readyRss !== undefined ? `, RSS before the workload ${fmt(c.readyRss / 1000)} MB, ${fmt(((pt.rssKB - c.readyRss) * 1000) / pt.reached)} bytes per namespace` : ''}`);
+      notes.push(`nsemu: ${pt.reached} namespaces in ${secs(pt.ms)} (${fmt((pt.ms * 1000) / pt.reached)} µs each), RSS before the workload ${fmt((pt.readyKB ?? 0) / 1000)} MB, ${fmt(((pt.rssKB - (pt.readyKB ?? 0)) * 1000) / pt.reached)} bytes per namespace; median of ${got.length} child processes`);
       if (pt.capped) notes.push(`nsemu: stopped at the cap (${secs(CAP_MS)}) at ${pt.reached} of ${n} namespaces: peak RSS so far`);
     }
     notes.push('kernel: no column (kernel memory is not a process RSS)');
-    const row: Omit<Row, 'met'> = { id: 'rss', workload: `${n.toLocaleString('en-US')} namespaces with a veth each: peak RSS (child process)`, unit: 'MB', target: n >= 10_000 ? '< 1 GB peak RSS' : '(linear in N)', size: `${pt?.reached ?? 0} of ${n} namespaces`, runs: { nsemu: pt ? [pt.rssKB / 1000] : [], kernel: [] }, notes };
+    const row: Omit<Row, 'met'> = { id: 'rss', workload: `${n.toLocaleString('en-US')} namespaces with a veth each: peak RSS (child process)`, unit: 'MB', target: n >= 10_000 ? '< 1 GB peak RSS' : '(linear in N)', size: `${pt?.reached ?? 0} of ${n} namespaces`, runs: { nsemu: got.map((g) => g.rssKB / 1000), kernel: [] }, notes };
     if (pt) row.nsemu = pt.rssKB / 1000;
     addRow(row, { text: '', met: (r) => (n < 10_000 || r.nsemu === undefined || pt?.capped ? undefined : r.nsemu < 1000) });
   }
