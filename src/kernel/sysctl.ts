@@ -6,6 +6,7 @@ import { kerr } from './errors.ts';
 import { devByName } from './dev.ts';
 import type { Kctx } from './machine.ts';
 import type { Device, Netns, World } from './types.ts';
+import { rtGenidBumpIpv4 } from '../protocols/ipv4/rt_cache.ts';
 
 export const IPV4_CONF_DEFAULTS: Record<string, string> = {
   accept_local: '0',
@@ -237,6 +238,7 @@ export function sysctlWrite(k: Kctx, netns: number, path: string, value: string,
     if (range && (n < range[0] || n > range[1])) throw kerr('EINVAL');
     v = String(n);
   }
+  rtGenidBumpIpv4(ns);
   const m = /^ipv4\/conf\/(all)\/forwarding$/.exec(path);
   if (path === 'ipv4/ip_forward' || m) {
     // devinet_sysctl_forward: the switch sets all, default and every device

@@ -1,11 +1,15 @@
-// net/ipv4/fib_trie.c + fib_semantics.c: the local and main tables of a namespace, as one list
-// kept in the trie's dump order (key ascending; for one key, longer prefixes first; then tos
-// descending, metric ascending, older first). Lookups: longest prefix, then that order.
+// net/ipv4/fib_trie.c + fib_semantics.c: the tables of a namespace, as one list kept in the
+// trie's dump order (key ascending; for one key, longer prefixes first; then tos descending,
+// metric ascending, older first), and an index of it per table (fib_trie.ts) that lookups use:
+// longest prefix, then that order. Every write to ns.routes goes through this file (insertRoute,
+// fibRemoveAt, fibTableInsert's replace), which keeps the index and bumps rt_genid.
 import { kerr } from '../../kernel/errors.ts';
 import type { Device, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { inPrefix, ipv4IsLbcast, ipv4IsMulticast, ipv4IsZeronet, prefixNetwork } from '../wire/addr.ts';
 import { confAny } from '../../kernel/sysctl.ts';
+import { fibIndex, fibIndexUpdate, fibTrieLookup, fibTrieTable, MASKS, type FibTrieTable } from './fib_trie.ts';
+import { rtGenidBumpIpv4 } from './rt_cache.ts';
 
 export const RTPROT = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, dhcp: 16 } as const;
 
@@ -32,6 +36,7 @@ export function fibTableInsert(ns: Netns, r: Route, mode: InsertMode = 'add'): v
   if (existing >= 0) {
     if (mode === 'replace' || mode === 'change') {
       routes[existing] = r;
+      fibRoutesChanged(ns, r);
       return;
     }
     if (mode === 'add') {
@@ -39,7 +44,7 @@ export function fibTableInsert(ns: Netns, r: Route, mode: InsertMode = 'add'): v
       throw kerr('EEXIST');
     }
   } else if (mode === 'change') throw kerr('ENOENT');
-  insertRoute(ns.routes as Route[], r);
+  insertRoute(ns, r);
 }
 
 /** fib_new_table: a table exists from its first route on. */
@@ -48,18 +53,39 @@ export function fibNewTable(ns: Netns, table: number): void {
   else if (table === RT_TABLE.local) ns.fibLocal = true;
 }
 
+/** ns.routes changed at the key of `r`: the index follows, every cached lookup is stale. */
+function fibRoutesChanged(ns: Netns, r: Route): void {
+  fibIndexUpdate(ns, r);
+  rtGenidBumpIpv4(ns);
+}
+
 /** Insert in dump order, after routes that compare equal (append). */
-export function insertRoute(routes: Route[], r: Route): void {
+export function insertRoute(ns: Netns, r: Route): void {
+  const routes = ns.routes;
   let i = 0;
   while (i < routes.length && order(routes[i]!, r) <= 0) i++;
   routes.splice(i, 0, r);
+  fibRoutesChanged(ns, r);
+}
+
+/** Take the route at position `i` of ns.routes out of its table. */
+export function fibRemoveAt(ns: Netns, i: number): Route {
+  const r = ns.routes.splice(i, 1)[0]!;
+  fibRoutesChanged(ns, r);
+  return r;
+}
+
+/** Take out the first route `match` selects, if any. */
+export function fibRemoveFirst(ns: Netns, match: (r: Route) => boolean): Route | undefined {
+  const i = ns.routes.findIndex(match);
+  return i < 0 ? undefined : fibRemoveAt(ns, i);
 }
 
 /** fib_table_delete: the first route matching every attribute given. */
 export function fibTableDelete(ns: Netns, match: (r: Route) => boolean): Route {
   const i = ns.routes.findIndex((r) => match(r as Route));
   if (i < 0) throw kerr('ESRCH');
-  return ns.routes.splice(i, 1)[0] as Route;
+  return fibRemoveAt(ns, i);
 }
 
 export interface FibResult {
@@ -74,28 +100,45 @@ export function routeLinkdown(ns: Netns | Netns, r: Route): boolean {
   return !!d && !d.carrier;
 }
 
-/** fib_lookup: table local, then main; longest prefix wins. */
-export function fibLookup(ns: Netns | Netns, dst: number, opts: { oif?: number; table?: number } = {}): FibResult | undefined {
-  const ignoreLinkdown = (dev: number | undefined): boolean => {
-    if (dev === undefined) return false;
-    const d = ns.devs[dev];
-    if (!d) return false;
-    return confAny(ns, d, 'ignore_routes_with_linkdown');
-  };
-  const tables = opts.table !== undefined ? [opts.table] : [RT_TABLE.local, RT_TABLE.main, RT_TABLE.default];
-  for (const t of tables) {
-    let best: Route | undefined;
-    for (const r of ns.routes as Route[]) {
-      if (r.table !== t) continue;
-      if (!inPrefix(dst, r.dst, r.dstLen)) continue;
-      if (best && r.dstLen <= best.dstLen) continue;
-      if (opts.oif !== undefined && r.dev !== undefined && r.dev !== opts.oif) continue;
-      if (routeLinkdown(ns, r) && ignoreLinkdown(r.dev)) continue;
-      best = r;
+const NO_OPTS: { oif?: number; table?: number } = {};
+
+/**
+ * fib_table_lookup on one table: the longest prefix covering `dst`, then the first of its
+ * aliases (tos, priority, age order) whose nexthop goes out of `oif` (if given) and is not
+ * linkdown where the device ignores such routes; a prefix with no usable alias falls back to
+ * the next shorter one.
+ */
+function fibTableLookup(ns: Netns, tb: FibTrieTable | undefined, dst: number, oif: number | undefined): FibResult | undefined {
+  if (!tb) return undefined;
+  const lens = tb.lens;
+  for (let i = 0; i < lens.length; i++) {
+    const len = lens[i]!;
+    const b = tb.byLen[len]!.get((dst & MASKS[len]!) >>> 0);
+    if (!b) continue;
+    for (let j = 0; j < b.length; j++) {
+      const r = b[j]!;
+      if (r.dev !== undefined) {
+        if (oif !== undefined && r.dev !== oif) continue;
+        if (r.type !== 'local') {
+          const d = ns.devs[r.dev];
+          if (d && !d.carrier && confAny(ns, d, 'ignore_routes_with_linkdown')) continue;
+        }
+      }
+      return { route: r, type: r.type };
     }
-    if (best) return { route: best, type: best.type };
   }
   return undefined;
+}
+
+/** fib_lookup: table local, then main, then default (the default rules); longest prefix wins. */
+export function fibLookup(ns: Netns | Netns, dst: number, opts: { oif?: number; table?: number } = NO_OPTS): FibResult | undefined {
+  const tables = fibIndex(ns).tables;
+  if (opts.table !== undefined) return fibTableLookup(ns, tables.get(opts.table), dst, opts.oif);
+  return (
+    fibTableLookup(ns, tables.get(RT_TABLE.local), dst, opts.oif) ??
+    fibTableLookup(ns, tables.get(RT_TABLE.main), dst, opts.oif) ??
+    fibTableLookup(ns, tables.get(RT_TABLE.default), dst, opts.oif)
+  );
 }
 
 /** Route types that have a nexthop device. */
@@ -149,13 +192,8 @@ function inetAddrTypeDevTable(ns: Netns, dev: number, a: number): RouteType | 'u
  *  lookup, local then main — nexthops may well live in main while the route goes elsewhere. */
 function lookupForGateway(ns: Netns, gw: number, table: number): FibResult | undefined {
   const scan = (tab: number): Route | undefined => {
-    let best: Route | undefined;
-    for (const r of ns.routes as Route[]) {
-      if (r.table !== tab || !inPrefix(gw, r.dst, r.dstLen)) continue;
-      if (best && r.dstLen <= best.dstLen) continue;
-      best = r;
-    }
-    return best;
+    const tb = fibTrieTable(ns, tab);
+    return tb && fibTrieLookup(tb, gw);
   };
   if (table !== RT_TABLE.main && table !== RT_TABLE.local) {
     const r = scan(table);
@@ -172,7 +210,7 @@ function lookupForGateway(ns: Netns, gw: number, table: number): FibResult | und
 export function fibFlushDev(ns: Netns, dev: number, pred: (r: Route) => boolean): void {
   for (let i = ns.routes.length - 1; i >= 0; i--) {
     const r = ns.routes[i] as Route;
-    if (r.dev === dev && pred(r)) ns.routes.splice(i, 1);
+    if (r.dev === dev && pred(r)) fibRemoveAt(ns, i);
   }
 }
 

@@ -5,7 +5,8 @@ import type { Device, InetAddr, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import type { NetdevEvent } from '../../kernel/notifier.ts';
 import { prefixBroadcast, prefixNetwork, ipv4IsZeronet } from '../wire/addr.ts';
-import { fibFlushDev, fibNewTable, insertRoute, RTPROT } from './fib.ts';
+import { fibFlushDev, fibNewTable, fibRemoveAt, insertRoute, RTPROT } from './fib.ts';
+import { rtGenidBumpIpv4 } from './rt_cache.ts';
 import { inetIfaByPrefix } from './devinet.ts';
 
 function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: number, len: number, d: Device, prefsrc: number, metric: number): void {
@@ -27,12 +28,14 @@ function fibMagic(k: Kctx, nsId: number, add: boolean, type: RouteType, dst: num
   const i = ns.routes.findIndex((x) => same(x as Route));
   if (add) {
     fibNewTable(ns, r.table);
-    if (i < 0) insertRoute(ns.routes as Route[], r);
-  } else if (i >= 0) ns.routes.splice(i, 1);
+    if (i < 0) insertRoute(ns, r);
+  } else if (i >= 0) fibRemoveAt(ns, i);
 }
 
 /** fib_add_ifaddr */
 export function fibAddIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): void {
+  // a new address changes source selection and __ip_dev_find even where it adds no route
+  rtGenidBumpIpv4(k.w.netns[nsId]);
   const prefix = prefixNetwork(ifa.address, ifa.prefixlen);
   let prim = ifa;
   if (ifa.secondary) {
@@ -54,6 +57,7 @@ export function fibAddIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): v
 /** fib_del_ifaddr: its routes go, and so does every route that used it as source. */
 export function fibDelIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): void {
   const ns = k.w.netns[nsId]!;
+  rtGenidBumpIpv4(ns);
   const prefix = prefixNetwork(ifa.address, ifa.prefixlen);
   // keep the local route if another address of the namespace still is this local address
   const stillLocal = Object.values(ns.devs).some((x) => x.addrs.some((a) => a.local === ifa.local));
@@ -65,7 +69,7 @@ export function fibDelIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): v
       ((r.type === 'local' && r.dst === ifa.local && r.dstLen === 32 && !stillLocal) ||
         (!ifa.secondary && (r.type === 'unicast' || r.type === 'local') && r.dst === prefix && r.dstLen === ifa.prefixlen && r.prefsrc === ifa.local) ||
         (r.type === 'broadcast' && r.prefsrc === ifa.local && !d.addrs.some((a) => a.local === ifa.local)));
-    if (mine || (r.prefsrc === ifa.local && !stillLocal)) ns.routes.splice(i, 1);
+    if (mine || (r.prefsrc === ifa.local && !stillLocal)) fibRemoveAt(ns, i);
   }
 }
 
@@ -73,6 +77,9 @@ export function fibDelIfaddr(k: Kctx, nsId: number, d: Device, ifa: InetAddr): v
 export function fibNetdevEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEvent): void {
   const ns = k.w.netns[nsId];
   if (!ns) return;
+  // rt_cache_flush: a device registered, going away, up, down, or its carrier changed
+  // (NETDEV_CHANGE); any of these can change the answer of a lookup
+  rtGenidBumpIpv4(ns);
   switch (ev) {
     case 'UP':
       for (const a of d.addrs) fibAddIfaddr(k, nsId, d, a);

@@ -6,7 +6,7 @@
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, DevStats, Inet6Addr, InetAddr, Netns } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE, type Route } from '../../kernel/types.ts';
-import { insertRoute, RTPROT } from '../../protocols/ipv4/fib.ts';
+import { fibRemoveAt, insertRoute, RTPROT } from '../../protocols/ipv4/fib.ts';
 import { kerr } from '../../kernel/errors.ts';
 import { IFF, getNs, peernet2idAlloc } from '../../kernel/dev.ts';
 import { inetDelIfa, inetInsertIfa } from '../../protocols/ipv4/devinet.ts';
@@ -1230,8 +1230,8 @@ function fibModifyPrefixMetric(k: Kctx, nsId: number, d: Device, ifa: InetAddr, 
   ifa.metric = metric;
   if (i < 0) return;
   const r = { ...(ns.routes[i] as Route), priority: metric };
-  ns.routes.splice(i, 1);
-  insertRoute(ns.routes as Route[], r);
+  fibRemoveAt(ns, i);
+  insertRoute(ns, r);
 }
 
 /** inet6_rtm_newaddr / inet6_rtm_deladdr */

@@ -6,7 +6,7 @@ import type { Inet6Addr, Netns, Route, RouteType } from '../../kernel/types.ts';
 import { RT_SCOPE, RT_TABLE } from '../../kernel/types.ts';
 import { KernelError, kerr } from '../../kernel/errors.ts';
 import { getNs } from '../../kernel/dev.ts';
-import { fibCheckNh, fibLookup, fibTableDelete, fibTableInsert, routeLinkdown, type InsertMode } from '../../protocols/ipv4/fib.ts';
+import { fibCheckNh, fibLookup, fibRemoveFirst, fibTableDelete, fibTableInsert, routeLinkdown, type InsertMode } from '../../protocols/ipv4/fib.ts';
 import { ipRouteOutput } from '../../protocols/ipv4/route.ts';
 import { inPrefix, ipv4ToText, ipv6FromText, ipv6ToText, prefixMask } from '../../protocols/wire/addr.ts';
 import {
@@ -549,9 +549,7 @@ function iprouteListFlush(ip: Ip, argv: string[], flush: boolean): number {
       'entries',
       (m) => printRoute(ip, f, m),
       (k, nsId, m) => {
-        const routes = getNs(k.w, nsId).routes;
-        const i = routes.findIndex((x) => sameRoute(x as Route, m.route!));
-        if (i >= 0) routes.splice(i, 1);
+        fibRemoveFirst(getNs(k.w, nsId), (x) => sameRoute(x, m.route!));
       },
     );
   }
