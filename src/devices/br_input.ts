@@ -88,8 +88,8 @@ function brNfForward(k: Kctx, nsId: number, br: Device, from: Device, to: Device
 /** br_flood: every other forwarding port. */
 function brFlood(k: Kctx, nsId: number, br: Device, ingress: number, frame: Uint8Array, nfIn?: Device): void {
   const ns = k.w.netns[nsId]!;
-  for (const i of Object.keys(br.bridge!.ports)) {
-    const p = ns.devs[Number(i)];
+  for (const i of br.bridge!.ports) {
+    const p = ns.devs[i];
     if (!p || p.master !== br.ifindex || p.ifindex === ingress || !p.port?.flood) continue;
     brForward(k, nsId, br, p, frame, nfIn);
   }

@@ -35,7 +35,7 @@ export function defaultBridgeState(): BridgeState {
     nfCallIptables: 0,
     vlanFiltering: 0,
     mcastSnooping: 1,
-    ports: {},
+    ports: [],
     fdb: {},
   };
 }
@@ -65,18 +65,41 @@ export function portsOf(k: Kctx, nsId: number, br: Device): Device[] {
   const ns = k.w.netns[nsId];
   if (!ns || !br.bridge) return [];
   const out: Device[] = [];
-  for (const i of Object.keys(br.bridge.ports)) {
-    const d = ns.devs[Number(i)];
+  for (const i of br.bridge.ports) {
+    const d = ns.devs[i];
     if (d?.port) out.push(d);
   }
   return out;
 }
 
-/** find_portno: the lowest free port number, or EXFULL. */
-function findPortno(br: Device): number {
-  const used = new Set(Object.values(br.bridge!.ports));
-  for (let n = 1; n < BR_MAX_PORTS; n++) if (!used.has(n)) return n;
-  throw kerr('EXFULL');
+/** find_portno: the lowest free port number (a bitmap of the ports' numbers), or EXFULL. */
+function findPortno(k: Kctx, nsId: number, br: Device): number {
+  const inuse = new Uint8Array(BR_MAX_PORTS);
+  inuse[0] = 1;
+  const ns = k.w.netns[nsId];
+  for (const i of br.bridge!.ports) {
+    const n = ns?.devs[i]?.port?.portNo;
+    if (n !== undefined && n < BR_MAX_PORTS) inuse[n] = 1;
+  }
+  const n = inuse.indexOf(0);
+  if (n < 0) throw kerr('EXFULL');
+  return n;
+}
+
+/** Insert into / remove from an ascending list of numbers. */
+function sortedInsert(a: number[], v: number): void {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (a[lo] !== v) a.splice(lo, 0, v);
+}
+function sortedRemove(a: number[], v: number): void {
+  const i = a.indexOf(v);
+  if (i >= 0) a.splice(i, 1);
 }
 
 function operUp(d: Device): boolean {
@@ -90,8 +113,12 @@ function macCmp(a: string, b: string): number {
 /** br_stp_recalculate_bridge_id: the lowest port MAC, unless the user set one. */
 export function brRecalculateBridgeId(k: Kctx, nsId: number, br: Device): void {
   if (!br.bridge || br.bridge.macSet) return;
+  const ns = k.w.netns[nsId];
   let addr = '00:00:00:00:00:00';
-  for (const p of portsOf(k, nsId, br)) if (addr === '00:00:00:00:00:00' || macCmp(p.mac, addr) < 0) addr = p.mac;
+  for (const i of br.bridge.ports) {
+    const p = ns?.devs[i];
+    if (p?.port && (addr === '00:00:00:00:00:00' || macCmp(p.mac, addr) < 0)) addr = p.mac;
+  }
   if (addr !== br.bridge.bridgeId) brStpChangeBridgeId(k, nsId, br, addr);
 }
 
@@ -112,8 +139,9 @@ export function brSetMacAddress(k: Kctx, nsId: number, br: Device, mac: string):
 
 /** br_port_state_selection: the bridge has carrier iff some port forwards. */
 function brPortStateSelection(k: Kctx, nsId: number, br: Device): void {
-  const live = portsOf(k, nsId, br).filter((p) => p.port?.state === 'forwarding').length;
-  if (live > 0) netifCarrierOn(k, nsId, br);
+  const ns = k.w.netns[nsId];
+  const live = br.bridge!.ports.some((i) => ns?.devs[i]?.port?.state === 'forwarding');
+  if (live) netifCarrierOn(k, nsId, br);
   else netifCarrierOff(k, nsId, br);
 }
 
@@ -160,12 +188,12 @@ export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (p.kind === 'loopback') throw kerr('EINVAL');
   if (p.kind === 'bridge') throw kerr('ELOOP', 'Can not enslave a bridge to a bridge');
   if (p.master === br.ifindex) return;
-  const portNo = findPortno(br);
+  const portNo = findPortno(k, nsId, br);
   if (p.master !== undefined) {
     const old = k.w.netns[nsId]?.devs[p.master];
     if (old) brDelIf(k, nsId, old, p);
   }
-  br.bridge!.ports[p.ifindex] = portNo;
+  sortedInsert(br.bridge!.ports, p.ifindex);
   p.master = br.ifindex;
   p.port = { portNo, state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
   p.promiscuity++;
@@ -177,7 +205,7 @@ export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
 /** br_del_if */
 export function brDelIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   if (p.master !== br.ifindex) return;
-  delete br.bridge!.ports[p.ifindex];
+  sortedRemove(br.bridge!.ports, p.ifindex);
   p.port = undefined;
   p.master = undefined;
   p.promiscuity = Math.max(0, p.promiscuity - 1);

@@ -70,8 +70,8 @@ export interface BridgeState {
   nfCallIptables: number;
   vlanFiltering: number;
   mcastSnooping: number;
-  /** the ports (br->port_list): ifindex → port number, in ifindex order */
-  ports: Record<number, number>;
+  /** the ports (br->port_list): their ifindexes, ascending */
+  ports: number[];
   /** FDB: key "mac/vlan" */
   fdb: Record<string, FdbEntry>;
 }
