@@ -124,3 +124,27 @@ export function fibTrieLookup(tb: FibTrieTable, dst: number, accept?: (r: Route)
   }
   return undefined;
 }
+
+/** For tests: the kept index (if any) is exactly the one a rebuild from ns.routes would give —
+ *  same keys, same aliases in the same order, same probe lengths — with no rebuild on the way. */
+export function fibIndexCoherent(ns: Netns): boolean {
+  const idx = indexes.get(ns);
+  if (!idx) return true;
+  if (idx.routes !== ns.routes || idx.length !== ns.routes.length) return false;
+  const fresh = build(ns.routes);
+  for (const [t, tb] of idx.tables) {
+    const ft = fresh.tables.get(t) ?? newTable();
+    if (tb.lens.join() !== ft.lens.join() || tb.count.join() !== ft.count.join()) return false;
+    for (let l = 0; l <= 32; l++) {
+      const a = tb.byLen[l];
+      const b = ft.byLen[l];
+      if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+      for (const [k, rs] of a ?? []) {
+        const fs = b?.get(k);
+        if (!fs || fs.length !== rs.length || rs.some((r, i) => r !== fs[i])) return false;
+      }
+    }
+  }
+  for (const t of fresh.tables.keys()) if (!idx.tables.has(t)) return false;
+  return true;
+}
