@@ -1,0 +1,56 @@
+// The package as a consumer gets it: `npm pack`'s tarball installed in a scratch project, used
+// from plain node and from a strict TypeScript project through `import … from 'nsemu'`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { root } from './helpers/needs.ts';
+import { tempDir } from './helpers/tmp.ts';
+
+const dir = tempDir('nsemu-package-');
+const consumer = join(dir, 'consumer');
+const sh = (cmd: string, args: string[], cwd: string): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+const USE = `import { createMachine, diff } from 'nsemu';
+const m = createMachine({ seed: 1 });
+const r = await m.exec('ip netns add ns1; ip -n ns1 link add eth0 type veth peer name p0; ip -n ns1 addr add 10.0.1.2/24 dev eth0; ip -n ns1 link set eth0 up; ip -n ns1 link set p0 up; ip -n ns1 route add 10.0.2.0/24 via 10.0.1.1');
+const a = m.snapshot();
+const f = m.fork();
+await f.run('ip -n ns1 route del 10.0.2.0/24\\n');
+f.advance(1);
+const changes = diff(a, f.snapshot());
+console.log(JSON.stringify({ status: r.status, changes: changes.map((c) => c.text), parentUnchanged: diff(a, m.snapshot()).length === 0, time: f.time }));
+`;
+
+beforeAll(() => {
+  // the tarball of what `npm ci` built (prepare); packing without scripts keeps a second suite
+  // running at the same time from seeing dist/ rebuilt under it
+  if (!existsSync(join(root, 'dist/lib/index.js')) || !existsSync(join(root, 'dist/types/index.d.ts'))) throw new Error('dist/ is not built: npm run build');
+  sh('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], root);
+  const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+  sh('mkdir', ['-p', consumer], dir);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  sh('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', join(dir, tgz)], consumer);
+});
+
+describe('the packed package', () => {
+  const want = { status: 0, changes: ['ns1: route 10.0.2.0/24 via 10.0.1.1 dev eth0 removed'], parentUnchanged: true, time: 1 };
+
+  it('works from plain node: createMachine, exec, run, advance, snapshot, fork, diff', () => {
+    writeFileSync(join(consumer, 'use.mjs'), USE);
+    expect(JSON.parse(sh(process.execPath, ['use.mjs'], consumer))).toEqual(want);
+  });
+
+  it('type-checks in a strict TypeScript project and runs compiled', () => {
+    writeFileSync(join(consumer, 'use.ts'), USE.replace('const changes = diff(', 'const changes: import("nsemu").Change[] = diff('));
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out', types: [] }, files: ['use.ts'] }),
+    );
+    const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+    sh(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer);
+    expect(JSON.parse(sh(process.execPath, ['out/use.js'], consumer))).toEqual(want);
+  });
+});
