@@ -1,0 +1,23 @@
+// The README's library example runs, and prints what the README says it prints.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it, vi } from 'vitest';
+import { root } from './helpers/needs.ts';
+import { tempDir } from './helpers/tmp.ts';
+
+it("the README's library example prints what the README shows", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## As a library'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)![1]!;
+  const shown = /```text\n([\s\S]*?)```/.exec(section)![1]!;
+  const file = join(tempDir('nsemu-readme-'), 'example.mts');
+  writeFileSync(file, code.replace("from 'nsemu'", `from '${join(root, 'src/index.ts')}'`));
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  try {
+    await import(/* @vite-ignore */ file);
+  } finally {
+    log.mockRestore();
+  }
+  expect(`${lines.join('\n')}\n`).toBe(shown);
+});
