@@ -3,7 +3,7 @@
 // the flow into the namespace's table once its first packet has made it through), expiry in
 // virtual time. The hooks run only in namespaces where a rule needs conntrack (nf_ct_netns_get).
 import type { Kctx } from '../../kernel/machine.ts';
-import { Machine, NS_PER_SEC } from '../../kernel/machine.ts';
+import { NS_PER_SEC } from '../../kernel/machine.ts';
 import type { CtEntry, CtTuple, Netns } from '../../kernel/types.ts';
 import { ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src, IPPROTO_ICMP } from '../wire/ipv4.ts';
 import { ICMP_CT_TIMEOUT, icmpInvertTuple, icmpIsError, icmpIsNew, icmpPktToTuple } from './nf_conntrack_proto_icmp.ts';
@@ -39,15 +39,13 @@ export interface SkbNfct {
   fresh?: CtEntry;
 }
 
-// a fork's frames in flight are copies: they start without the originals' conntrack reference
-Machine.sideCopiers.set('nf_conntrack.skb', () => undefined);
-
-/** The skb->_nfct of every frame in flight: a side table of the machine, beside the frames. */
-function skbNfct(k: Kctx): WeakMap<Uint8Array, SkbNfct> {
-  let w = k.m.side.get('nf_conntrack.skb') as WeakMap<Uint8Array, SkbNfct> | undefined;
-  if (!w) k.m.side.set('nf_conntrack.skb', (w = new WeakMap()));
-  return w;
-}
+/** skb->_nfct: the frame carries its conntrack reference itself (a property of the frame's
+ *  object, as the kernel keeps it in the sk_buff); a copy of the frame starts without one
+ *  (nfCtMove hands it over), and so do a fork's copies of frames in flight. */
+const NFCT = Symbol('skb->_nfct');
+type Skb = Uint8Array & { [NFCT]?: SkbNfct };
+const skbGet = (frame: Uint8Array): SkbNfct | undefined => (frame as Skb)[NFCT];
+const skbSet = (frame: Uint8Array, c: SkbNfct): void => void ((frame as Skb)[NFCT] = c);
 
 export function tupleKey(t: CtTuple): string {
   return `${t.proto}/${t.src}/${t.dst}/${t.sport}/${t.dport}`;
@@ -111,7 +109,7 @@ export function ctFind(ns: Netns, now: number, t: CtTuple): { e: CtEntry; dir: 0
 
 /** The packet's conntrack reference in this namespace (nf_ct_get), if it has one. */
 export function nfCtGet(k: Kctx, nsId: number, frame: Uint8Array): { c: SkbNfct; e: CtEntry | CtEntry } | undefined {
-  const c = skbNfct(k).get(frame);
+  const c = skbGet(frame);
   if (!c || c.ns !== nsId) return undefined;
   const e = c.fresh ?? k.w.netns[nsId]?.ct.entries[c.id];
   return e ? { c, e } : undefined;
@@ -123,7 +121,7 @@ export function nfConntrackIn(k: Kctx, nsId: number, frame: Uint8Array, ip: numb
   const ns = k.w.netns[nsId]!;
   if (ns.ct.users === 0) return;
   // looped back locally: it still carries the flow it was sent with
-  if (skbNfct(k).get(frame)?.ns === nsId) return;
+  if (skbGet(frame)?.ns === nsId) return;
   const now = k.m.now;
   const t = pktToTuple(frame, ip);
   if (t.proto === IPPROTO_ICMP && icmpIsError(t.dport >> 8)) {
@@ -132,7 +130,7 @@ export function nfConntrackIn(k: Kctx, nsId: number, frame: Uint8Array, ip: numb
     if (frame.length < inner + 20 + 8) return;
     const quoted = invertTuple(pktToTuple(frame, inner));
     const f = quoted && ctFind(ns, now, quoted);
-    if (f) skbNfct(k).set(frame, { ns: nsId, id: f.e.id, ctinfo: f.dir ? IP_CT_RELATED_REPLY : IP_CT_RELATED });
+    if (f) skbSet(frame, { ns: nsId, id: f.e.id, ctinfo: f.dir ? IP_CT_RELATED_REPLY : IP_CT_RELATED });
     return;
   }
   const f = ctFind(ns, now, t);
@@ -143,19 +141,19 @@ export function nfConntrackIn(k: Kctx, nsId: number, frame: Uint8Array, ip: numb
       f.e.status |= IPS_SEEN_REPLY;
     } else ctinfo = f.e.status & IPS_SEEN_REPLY ? IP_CT_ESTABLISHED : IP_CT_NEW;
     f.e.expires = now + timeoutOf(t.proto);
-    skbNfct(k).set(frame, { ns: nsId, id: f.e.id, ctinfo });
+    skbSet(frame, { ns: nsId, id: f.e.id, ctinfo });
     return;
   }
   if (t.proto === IPPROTO_ICMP && !icmpIsNew(t.dport >> 8)) return;
   const reply = invertTuple(t);
   if (!reply) return;
   const fresh: CtEntry = { id: 0, orig: t, reply, status: 0, expires: now + timeoutOf(t.proto) };
-  skbNfct(k).set(frame, { ns: nsId, id: 0, ctinfo: IP_CT_NEW, fresh });
+  skbSet(frame, { ns: nsId, id: 0, ctinfo: IP_CT_NEW, fresh });
 }
 
 /** __nf_conntrack_confirm: the first packet made it through; its flow enters the table. */
 export function nfConntrackConfirm(k: Kctx, nsId: number, frame: Uint8Array): void {
-  const c = skbNfct(k).get(frame);
+  const c = skbGet(frame);
   if (!c?.fresh || c.ns !== nsId) return;
   const ns = k.w.netns[nsId]!;
   const e = c.fresh;
@@ -172,8 +170,8 @@ export function nfConntrackConfirm(k: Kctx, nsId: number, frame: Uint8Array): vo
 
 /** Hand the packet's conntrack reference to a copy of it (the skb was cloned or unshared). */
 export function nfCtMove(k: Kctx, from: Uint8Array, to: Uint8Array): void {
-  const c = skbNfct(k).get(from);
-  if (c) skbNfct(k).set(to, c);
+  const c = skbGet(from);
+  if (c) skbSet(to, c);
 }
 
 /** Is the tuple already some flow's reply (nf_conntrack_tuple_taken, for NAT's unique tuple)? */
