@@ -5,6 +5,8 @@
 //   nsemu -c 'commands'                                            the same
 //   nsemu shell [--seed N]                                         an interactive prompt
 //   nsemu verify [--record DIR] SCRIPT.sh...                       compare with the real kernel
+//   nsemu graph [--format dot|mermaid|svg] [-o FILE] SCRIPT.sh      draw the topology a script leaves (src/cli/graph.ts)
+//   nsemu --version                                                package.json's version
 // Output is streamed to the real stdout/stderr in the order the emulated processes write it;
 // the exit status is the script's. Machine notices (deadlock, time limit) go to stderr as nsemu: ...
 //
@@ -12,9 +14,10 @@
 // it this way); src/cli/main.ts binds it to the real process.
 import { readFileSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runScript, Session, parse, preloadTextTools, ShellSyntaxError } from '../shell/index.ts';
 import { exportMachine } from '../capture/export.ts';
+import { packageVersion } from './version.ts';
 
 function intArg(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('not a non-negative integer');
@@ -144,6 +147,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.write(1, s), writeErr: (s) => io.write(2, s) })
     .name('nsemu')
+    .version(packageVersion(), '-V, --version', 'print the version of nsemu')
     .enablePositionalOptions()
     .description('Deterministic userspace emulator of Linux networking: run bash scenarios against an emulated kernel')
     .option('-c <commands>', 'run commands as bash -c does')
@@ -153,6 +157,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .allowExcessArguments(true)
     .action(async (args: string[], o: { c?: string; seed?: number; maxTime?: number }) => {
       if (o.c === undefined) {
+        // a word that is no subcommand is an error, as commander reports one; nothing: the help
+        if (args.length > 0) program.error(`error: unknown command '${args[0]}'`, { code: 'commander.unknownCommand' });
         program.help({ error: true });
         return;
       }
@@ -210,6 +216,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         err: (s) => io.write(2, s),
         tty: io.stderrTTY,
       });
+    });
+  program
+    .command('graph')
+    .description("replay a script on a fresh machine and draw the topology it leaves when it ends (after its EXIT trap): namespaces, devices with their addresses and state, veth pairs, bridge ports. The graph goes to stdout (or -o FILE), the script's own output to stderr")
+    .addOption(new Option('--format <format>', 'dot (Graphviz), mermaid, or svg (laid out by Graphviz in WebAssembly); default: from -o FILE (.svg, .mmd), else dot').choices(['dot', 'mermaid', 'svg']))
+    .option('-o, --output <file>', 'write the graph to FILE instead of stdout')
+    .option('-q, --quiet', "discard the script's output instead of sending it to stderr")
+    .option('--seed <n>', 'random seed of the machine', intArg)
+    .option('--max-time <seconds>', 'virtual-time limit', secondsArg)
+    .argument('<script>', 'the script to replay (- reads it from stdin)')
+    .argument('[args...]', 'its arguments ($1 ...), after --')
+    .action(async (script: string, args: string[], o: import('./graph.ts').GraphOptions) => {
+      const { graphCommand } = await import('./graph.ts');
+      status = await graphCommand(script, args, o, { write: io.write, readStdin: () => readAll(io.stdin) });
     });
   try {
     await program.parseAsync(argv);
