@@ -73,6 +73,11 @@ describe('kernel indexes', () => {
       m.runUntil(m.now + NS_PER_SEC);
       expect(sortHolders(indexed(m.world))).toEqual(sortHolders(rebuilt(m.world)));
     }
+    // a copy (fork, snapshot) keeps them: structuredClone keeps shared references shared, so the
+    // name index of the copy holds the copy's own devices
+    const c = structuredClone(m!.world);
+    for (const ns of Object.values(c.netns)) for (const d of Object.values(ns.devs)) expect(ns.devsByName.get(d.name)).toBe(d);
+    expect(sortHolders(indexed(c))).toEqual(sortHolders(rebuilt(c)));
   });
 
   it('a bridge takes ports numbered 1..1023, then EXFULL (find_portno)', async () => {
