@@ -6,6 +6,7 @@
 //   nsemu shell [--seed N]                                         an interactive prompt
 //   nsemu verify [--record DIR] SCRIPT.sh...                       compare with the real kernel
 //   nsemu graph [--format dot|mermaid|svg] [-o FILE] SCRIPT.sh      draw the topology a script leaves (src/cli/graph.ts)
+//   nsemu whatif SCRIPT.sh --change 'CMD' [--change ...] [--json] [--matrix]   what a change does to reachability (src/cli/whatif.ts)
 //   nsemu --version                                                package.json's version
 // Output is streamed to the real stdout/stderr in the order the emulated processes write it;
 // the exit status is the script's. Machine notices (deadlock, time limit) go to stderr as nsemu: ...
@@ -230,6 +231,27 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .action(async (script: string, args: string[], o: import('./graph.ts').GraphOptions) => {
       const { graphCommand } = await import('./graph.ts');
       status = await graphCommand(script, args, o, { write: io.write, readStdin: () => readAll(io.stdin) });
+    });
+  program
+    .command('whatif')
+    .description('replay a script, then apply each change in its own fork and print the (namespace, address) pairs whose reachability changed')
+    .option('--change <cmd>', 'a command line to apply (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'machine-readable output')
+    .option('--matrix', 'print the whole reachability matrix too')
+    .option('--seed <n>', 'random seed of the machine', intArg)
+    .argument('<script>', 'the script to replay')
+    .action(async (script: string, o: { change?: string[]; json?: boolean; matrix?: boolean; seed?: number }) => {
+      let src: string;
+      try {
+        src = script === '-' ? await readAll(io.stdin) : readFileSync(script, 'utf8');
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        io.write(2, `nsemu: ${script}: ${code === 'ENOENT' ? 'No such file or directory' : String((e as Error).message)}\n`);
+        status = 127;
+        return;
+      }
+      const { whatifCommand } = await import('./whatif.ts');
+      status = await whatifCommand(script, src, o, { out: (s) => io.write(1, s), err: (s) => io.write(2, s), tty: io.stderrTTY });
     });
   try {
     await program.parseAsync(argv);
