@@ -60,7 +60,7 @@ function icmpMsg(r: IcmpRepr): Uint8Array {
 }
 
 const dev = (name: string, ifindex = 2): Device => ({ name, ifindex }) as Device;
-const pkt = (f: Uint8Array, extra: Partial<XtPkt> = {}): XtPkt => ({ k: {} as Kctx, nsId: 1, hook: 'INPUT', frame: f, ip: 14, ...extra });
+const pkt = (f: Uint8Array, extra: Partial<XtPkt> = {}): XtPkt => ({ k: { m: {} } as Kctx, nsId: 1, hook: 'INPUT', frame: f, ip: 14, ...extra });
 
 const tcpM = (m: Partial<Extract<NfMatch, { name: 'tcp' }>>): Extract<NfMatch, { name: 'tcp' }> => ({ name: 'tcp', spts: [0, 0xffff], dpts: [0, 0xffff], option: 0, flgMask: 0, flgCmp: 0, invflags: 0, ...m });
 

@@ -1,5 +1,6 @@
 // net/bridge/br_input.c, br_forward.c, br_fdb.c: the bridge's data path.
 import type { Kctx } from '../kernel/machine.ts';
+import { ktrace } from '../kernel/trace.ts';
 import type { Device } from '../kernel/types.ts';
 import { macIsMulticast, macToText } from '../protocols/wire/addr.ts';
 import { deviceOps } from './ops.ts';
@@ -15,6 +16,7 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Device, rxFrame: Uint
   const br = ns.devs[port.master!];
   if (!br?.bridge || !port.port) return;
   const st = port.port.state;
+  if (k.m.tracer) ktrace(k, nsId, port.name, 'br_handle_frame', rxFrame, `port of ${br.name}, ${st}`, st === 'disabled' || st === 'blocking' || st === 'listening' ? `${port.name} is ${st} (STP)` : undefined);
   if (st === 'disabled' || st === 'blocking' || st === 'listening') return;
   // br_nf_pre_routing: an IPv4 frame passes PREROUTING once, as it enters (conntrack, DNAT),
   // with the bridge as in device and the port as physdev in; from then on it carries its in
@@ -45,12 +47,14 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Device, rxFrame: Uint
   if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, frame, nfIn);
   if (e) {
     if (e.port !== port.ifindex) brForward(k, nsId, br, ns.devs[e.port], frame, nfIn);
+    else if (k.m.tracer) ktrace(k, nsId, port.name, 'br_handle_frame', frame, undefined, `the FDB has ${dst} on ${port.name}, the port it came in by`);
   } else brFlood(k, nsId, br, port.ifindex, frame, nfIn);
 }
 
 /** br_pass_frame_up: the bridge device receives it (its taps, then its own stack; br_netfilter
  *  remembers the port an IPv4 frame came in on). */
 function brPassFrameUp(k: Kctx, nsId: number, br: Device, frame: Uint8Array, nfIn: Device | undefined): void {
+  if (k.m.tracer) ktrace(k, nsId, br.name, 'br_pass_frame_up', frame, undefined, br.up ? undefined : `${br.name} is down`);
   if (!br.up) return;
   br.stats.rxPackets++;
   br.stats.rxBytes += frame.length;
@@ -62,6 +66,7 @@ function brPassFrameUp(k: Kctx, nsId: number, br: Device, frame: Uint8Array, nfI
 /** `nfIn`: the port an IPv4 frame br_netfilter took in came by (none for frames it does not
  *  see, and for the bridge's own transmissions). */
 function brForward(k: Kctx, nsId: number, br: Device, to: Device | undefined, frame: Uint8Array, nfIn?: Device): void {
+  if (k.m.tracer) ktrace(k, nsId, to?.name, 'br_forward', frame, undefined, !to?.port ? 'no such port' : to.port.state !== 'forwarding' ? `${to.name} is ${to.port.state}` : !to.up ? `${to.name} is down` : undefined);
   if (!to?.port || to.port.state !== 'forwarding' || !to.up) return;
   // br_netfilter: a bridged IPv4 frame passes iptables as `-i br -o br`
   const f = nfIn ? brNfForward(k, nsId, br, nfIn, to, frame) : frame;

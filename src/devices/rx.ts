@@ -4,6 +4,7 @@
 // whether the frame is for this host).
 import type { Kctx } from '../kernel/machine.ts';
 import type { Device } from '../kernel/types.ts';
+import { ktrace } from '../kernel/trace.ts';
 import { findDevById } from '../kernel/link_watch.ts';
 import { macEqualsText, macIsBroadcast, macIsMulticast } from '../protocols/wire/addr.ts';
 import { brHandleFrame } from './br_input.ts';
@@ -33,6 +34,7 @@ export function pktType(d: Device | Device, frame: Uint8Array): PktType {
 }
 
 export function netifReceiveSkb(k: Kctx, nsId: number, d: Device, frame: Uint8Array): void {
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'netif_receive_skb', frame, undefined, d.up ? undefined : `${d.name} is down`);
   if (!d.up) {
     d.stats.rxDropped++;
     return;

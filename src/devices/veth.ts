@@ -1,5 +1,6 @@
 // drivers/net/veth.c: a pair of devices; what one transmits the other receives.
 import type { Kctx } from '../kernel/machine.ts';
+import { ktrace } from '../kernel/trace.ts';
 import { kerr } from '../kernel/errors.ts';
 import type { Device } from '../kernel/types.ts';
 import { devAllocName, devByName, getNs, netifCarrierOff, netifCarrierOn, peernet2idAlloc, randomMac, registerNetdevice, unregisterNetdevice } from '../kernel/dev.ts';
@@ -47,6 +48,7 @@ export const vethOps: DeviceOps = {
   xmit(k, _nsId, d, frame) {
     const p = peerOf(k, d);
     if (!p || !p.dev.up) {
+      if (k.m.tracer) ktrace(k, _nsId, d.name, 'veth_xmit', frame, undefined, `the peer of ${d.name} is down`);
       d.stats.txDropped++;
       return;
     }

@@ -9,6 +9,7 @@
 import { Heap } from './heap.ts';
 import { nextRandom } from './rng.ts';
 import type { World } from './types.ts';
+import type { TraceEvent } from './trace.ts';
 
 export interface Kctx {
   w: World;
@@ -133,6 +134,8 @@ export class Machine {
   private batchEvents = 0;
   /** the budget ran out: the run is being stopped */
   stormed = false;
+  /** the packet-path trace, while someone listens (src/kernel/trace.ts) */
+  tracer: ((e: TraceEvent) => void) | undefined;
   /** per-machine side tables that hold non-serialisable kernel state (sockets, queued frames) */
   readonly side = new Map<string, unknown>();
 

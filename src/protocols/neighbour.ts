@@ -95,10 +95,11 @@ export function neighNetdevEvent(k: Kctx, nsId: number, d: Device, ev: NetdevEve
 // ---- resolution and timers (neigh_resolve_output, __neigh_event_send, neigh_timer_handler) ----
 
 import { Machine, NS_PER_MS, NS_PER_SEC } from '../kernel/machine.ts';
+import { ktrace } from '../kernel/trace.ts';
 import { findDevById } from '../kernel/link_watch.ts';
 import { deviceOps } from '../devices/ops.ts';
 import { runTaps } from '../capture/taps.ts';
-import { macFromText, macWriteText } from './wire/addr.ts';
+import { ipv4ToText, macFromText, macWriteText } from './wire/addr.ts';
 import { devInt } from '../kernel/sysctl.ts';
 import { arpSolicit } from './ipv4/arp.ts';
 import { ipv4LinkFailure } from './ipv4/icmp.ts';
@@ -117,15 +118,18 @@ function reachableTime(k: Kctx, d: Device): number {
 /** Put the Ethernet header on and hand the frame to the device (neigh_hh_output / dev_queue_xmit). */
 export function devQueueXmit(k: Kctx, nsId: number, d: Device, frame: Uint8Array): void {
   if (!d.up) {
+    if (k.m.tracer) ktrace(k, nsId, d.name, 'dev_queue_xmit', frame, undefined, `${d.name} is down`);
     d.stats.txDropped++;
     return;
   }
   runTaps(k, nsId, d, frame, 'out');
   if (!d.carrier && d.kind !== 'loopback') {
+    if (k.m.tracer) ktrace(k, nsId, d.name, 'dev_queue_xmit', frame, undefined, `${d.name} has no carrier (link down)`);
     // no carrier: the qdisc holds nothing (noqueue) and the frame is dropped
     d.stats.txCarrier++;
     return;
   }
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'dev_queue_xmit', frame);
   deviceOps(d.kind).xmit(k, nsId, d, frame);
 }
 
@@ -170,6 +174,7 @@ export function neighOutput(k: Kctx, nsId: number, d: Device, ip: number, frame:
   const key = neighKey(d.ifindex, ip);
   const n = neighLookupCreate(k, nsId, d, ip);
   n.used = k.m.now;
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'neigh_resolve_output', frame, `${ipv4ToText(ip)} ${n.state}`);
   switch (n.state) {
     case 'PERMANENT':
     case 'NOARP':
@@ -246,7 +251,10 @@ function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devI
         n.state = 'FAILED';
         n.updated = now;
         // neigh_invalidate: every queued packet gets its error report (ICMP host unreachable)
-        for (const frame of neighQueueDrop(k, nsId, key)) ipv4LinkFailure(k, nsId, frame);
+        for (const frame of neighQueueDrop(k, nsId, key)) {
+          if (k.m.tracer) ktrace(k, nsId, d.name, 'neigh_invalidate', frame, undefined, `neighbour ${ipv4ToText(n.ip)} FAILED: no ARP reply on ${d.name}`);
+          ipv4LinkFailure(k, nsId, frame);
+        }
         return;
       }
       n.probes++;

@@ -1,6 +1,7 @@
 // net/ipv4/arp.c: arp_rcv/arp_process (answer requests for local addresses, learn senders) and
 // arp_solicit (the requests neighbour resolution sends).
 import type { Kctx } from '../../kernel/machine.ts';
+import { ktrace } from '../../kernel/trace.ts';
 import type { Device, Neighbour, Netns } from '../../kernel/types.ts';
 import { confAny, confMax, devInt } from '../../kernel/sysctl.ts';
 import { NS_PER_MS } from '../../kernel/machine.ts';
@@ -64,6 +65,7 @@ export function arpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, pt: 
   if (arp.op !== ARPOP_REQUEST && arp.op !== ARPOP_REPLY) return;
   const ns = k.w.netns[nsId]!;
   const { spa: sip, tpa: tip } = arp;
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'arp_process', frame, arp.op === ARPOP_REQUEST ? `request who-has ${ipv4ToText(tip)} tell ${ipv4ToText(sip)}` : `reply ${ipv4ToText(sip)} is-at ${macToText(arp.sha)}`);
   if (ipv4IsMulticast(tip) || (!confAny(ns, d, 'route_localnet') && ipv4IsLoopback(tip))) return;
   const sha = macToText(arp.sha);
   if (sip === 0) {
@@ -89,6 +91,7 @@ export function arpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, pt: 
     // on for this one (or a static proxy entry exists) — answer with our own MAC
     if (v.kind === 'forward' && v.route.type === 'unicast' && v.route.dev !== d.ifindex && (confAny(ns, d, 'proxy_arp') || ns.pneigh[neighKey(d.ifindex, tip)])) {
       neighUpdate(k, nsId, d, sip, sha, 'STALE', true);
+      if (k.m.tracer) ktrace(k, nsId, d.name, 'arp_process', frame, `proxy ARP for ${ipv4ToText(tip)}`);
       const delay = devInt(d, 'neigh/proxy_delay') * 10 * NS_PER_MS;
       if (pt === 'host' || delay === 0) arpSend(k, nsId, d, ARPOP_REPLY, arp.sha, sip, tip, arp.sha);
       else pneighEnqueue(k, nsId, d, Math.floor(k.m.random(k.w) * delay), arp.sha, sip, tip);
@@ -96,6 +99,11 @@ export function arpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, pt: 
     }
   }
   // anything else only refreshes an entry we already have (arp_accept 0)
+  if (k.m.tracer && arp.op === ARPOP_REQUEST) {
+    const v = ipRouteInput(ns, tip, sip, d);
+    const why = v.kind === 'drop' ? (v.reason === 'martian' ? `martian source ${ipv4ToText(sip)} on ${d.name}` : v.reason === 'rpfilter' ? `rp_filter: the reverse path to ${ipv4ToText(sip)} is not through ${d.name}` : v.reason === 'noforward' ? `${ipv4ToText(tip)} is not ours and ${d.name} does not forward` : 'fib lookup: no route') : v.kind === 'forward' ? `${ipv4ToText(tip)} is not ours (no proxy_arp on ${d.name})` : `not answered (arp_ignore / arp_filter on ${d.name})`;
+    ktrace(k, nsId, d.name, 'arp_process', frame, undefined, `no reply: ${why}`);
+  }
   const state = arp.op === ARPOP_REPLY && pt === 'host' ? 'REACHABLE' : 'STALE';
   neighUpdate(k, nsId, d, sip, sha, state, confAny(ns, d, 'arp_accept') && arp.op === ARPOP_REPLY);
 }

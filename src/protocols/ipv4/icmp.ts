@@ -2,6 +2,8 @@
 // handed to the sockets that care, errors checked), and sending errors (icmp_send) with the
 // per-host rate limit (icmpv4_xrlim_allow). The SNMP counters are counted where icmp.c does.
 import type { Kctx } from '../../kernel/machine.ts';
+import { ktrace } from '../../kernel/trace.ts';
+import { ipv4ToText } from '../wire/addr.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { sysctlInt } from '../../kernel/sysctl.ts';
 import { ETH_HLEN } from '../wire/ethernet.ts';
@@ -87,6 +89,7 @@ export function icmpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip:
   }
   if (msg.length < ICMP_HLEN) return icmpIncStats(ns, 'InErrors');
   const type = msg[0]!;
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'icmp_rcv', frame, `type ${type} code ${msg[1]}`);
   icmpMsgInIncStats(ns, type);
   if (brd) {
     // RFC 1122: echo and timestamp requests to a broadcast may be ignored, the rest must be
@@ -146,6 +149,7 @@ export function icmpSend(k: Kctx, nsId: number, frame: Uint8Array, ip: number, t
     const inner = frame[ip + ipv4HeaderLen(frame, ip)];
     if (inner === undefined || icmpIsError(inner)) return;
   }
+  if (k.m.tracer) ktrace(k, nsId, undefined, 'icmp_send', frame, `type ${type} code ${code} to ${ipv4ToText(src)}`);
   const orig = frame.subarray(ip, ip + Math.min(ipv4TotalLength(frame, ip), 576 - 28));
   const repr: IcmpRepr =
     type === ICMP_DEST_UNREACH

@@ -5,6 +5,8 @@
 import type { Kctx } from '../../kernel/machine.ts';
 import type { Device, Netns } from '../../kernel/types.ts';
 import { ETH_HLEN } from '../wire/ethernet.ts';
+import { ipv4ToText } from '../wire/addr.ts';
+import { ktrace } from '../../kernel/trace.ts';
 import { ipv4ChecksumValid, ipv4DecTtl, ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src, ipv4TotalLength, ipv4Ttl, ipv4Version, IPPROTO_ICMP, IPV4_HLEN } from '../wire/ipv4.ts';
 import { ICMP_DEST_UNREACH, ICMP_EXC_TTL, ICMP_NET_UNREACH, ICMP_TIME_EXCEEDED } from '../wire/icmp.ts';
 import type { PktType } from '../../devices/rx.ts';
@@ -53,17 +55,25 @@ function ipHdrError(ns: Netns): false {
 
 /** ip_rcv */
 export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt: PktType): void {
-  if (pt === 'otherhost') return;
+  if (pt === 'otherhost') {
+    if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_rcv', rxFrame, undefined, `not for this host (PACKET_OTHERHOST on ${d.name})`);
+    return;
+  }
   const ip = ETH_HLEN;
   const ns = k.w.netns[nsId]!;
   ipUpdPoStats(ns, 'In', rxFrame.length - ip);
-  if (!ipRcvCore(ns, rxFrame, ip)) return;
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_rcv', rxFrame);
+  if (!ipRcvCore(ns, rxFrame, ip)) {
+    if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_rcv_core', rxFrame, undefined, 'bad IPv4 header');
+    return;
+  }
   // PREROUTING: conntrack, and DNAT before the route is chosen; not again for a frame a bridge
   // passed up after br_netfilter ran it (ip_sabotage_in)
   const sabotaged = ns.nfHooks && nfBridgeUpPort(k, nsId, rxFrame, d) !== undefined;
   const frame = sabotaged ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
   if (!frame) return;
   const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
+  if (k.m.tracer) traceRouteInput(k, nsId, d, frame, ip, v);
   switch (v.kind) {
     case 'drop':
       // ip_error on a device that does not forward: EHOSTUNREACH, counted only
@@ -82,6 +92,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
     case 'forward': {
       // ip_forward: TTL expiry answers with time exceeded; otherwise decrement and send on
       if (ipv4Ttl(frame, ip) <= 1) {
+        if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_forward', frame, undefined, `time to live exceeded (ttl ${ipv4Ttl(frame, ip)})`);
         ipIncStats(ns, 'InHdrErrors');
         icmpSend(k, nsId, frame, ip, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL);
         return;
@@ -97,6 +108,22 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
       return;
     }
   }
+}
+
+const DROP_REASON: Record<string, (src: string, dev: string) => string> = {
+  martian: (src, dev) => `martian source ${src} on ${dev}`,
+  noroute: () => 'fib lookup: no route',
+  noforward: (_src, dev) => `not for this host, and ${dev} does not forward (net.ipv4.conf.${dev}.forwarding=0)`,
+  rpfilter: (src, dev) => `rp_filter: the reverse path to ${src} is not through ${dev}`,
+};
+
+/** The input route's verdict, for the trace. */
+function traceRouteInput(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, v: ReturnType<typeof ipRouteInput>): void {
+  const src = ipv4ToText(ipv4Src(frame, ip));
+  if (v.kind === 'drop') ktrace(k, nsId, d.name, 'ip_route_input', frame, undefined, DROP_REASON[v.reason]!(src, d.name));
+  else if (v.kind === 'unreachable') ktrace(k, nsId, d.name, 'ip_route_input', frame, `unreachable (ICMP code ${v.code})`, 'fib lookup: route of an unreachable type');
+  else if (v.kind === 'local') ktrace(k, nsId, d.name, 'ip_route_input', frame, v.brd ? 'local broadcast' : 'local');
+  else ktrace(k, nsId, d.name, 'ip_route_input', frame, `forward to ${k.w.netns[nsId]!.devs[v.route.dev]?.name ?? v.route.dev}${v.route.nexthop !== ipv4Dst(frame, ip) ? ` via ${ipv4ToText(v.route.nexthop)}` : ''}`);
 }
 
 /** ip_error on a forwarding device: the sender hears of it (net unreachable is counted) at most
@@ -117,6 +144,7 @@ function ipError(k: Kctx, nsId: number, frame: Uint8Array, ip: number, code: num
  *  protocol's handler; a protocol nsemu has none for counts as delivered when a raw socket took it. */
 function ipLocalDeliver(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, brd: boolean): void {
   const proto = ipv4Proto(frame, ip);
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_local_deliver', frame);
   const raw = rawV4Input(k, nsId, frame.subarray(ip, ip + ipv4TotalLength(frame, ip)), proto);
   if (proto === IPPROTO_ICMP) icmpRcv(k, nsId, d, frame, ip, brd);
   else if (!raw) return;

@@ -1,6 +1,8 @@
 // net/ipv4/ip_output.c: build the IPv4 header of a local packet and send it toward its next
 // hop (ip_local_out → ip_output → ip_finish_output2 → the neighbour layer).
 import type { Kctx } from '../../kernel/machine.ts';
+import { ktrace } from '../../kernel/trace.ts';
+import { ipv4ToText } from '../wire/addr.ts';
 import type { Device } from '../../kernel/types.ts';
 import { ETH_HLEN, ETH_P_IP } from '../wire/ethernet.ts';
 import { ipv4Dst, ipv4Emit, ipv4Proto, ipv4TotalLength, IPV4_HLEN, IPPROTO_ICMP } from '../wire/ipv4.ts';
@@ -93,6 +95,7 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
   const ns = k.w.netns[nsId]!;
   const d = ns.devs[rt.dev];
   if (!d) return;
+  if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_output', skb, `${rt.type}${rt.nexthop !== ipv4Dst(skb, ETH_HLEN) ? ` via ${ipv4ToText(rt.nexthop)}` : ''} dev ${d.name}`);
   // ip_output's POSTROUTING: SNAT/MASQUERADE, then conntrack confirms the flow
   const frame = nfHookIpv4(k, nsId, 'POSTROUTING', skb, ETH_HLEN, undefined, d, rt.nexthop);
   if (!frame) return;

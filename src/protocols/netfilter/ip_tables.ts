@@ -77,6 +77,7 @@ export function iptDoTable(p: XtPkt, t: NfTable): 'ACCEPT' | 'DROP' {
       }
       r.pkts++;
       r.bytes += len;
+      if (p.k.m.tracer) p.decided = `${cur} rule ${i + 1} -j ${r.target}`;
       if (r.target === 'ACCEPT' || r.target === 'DROP') return r.target;
       if (r.targinfo) {
         const v = runTarget(p, r.targinfo);
@@ -105,6 +106,7 @@ export function iptDoTable(p: XtPkt, t: NfTable): 'ACCEPT' | 'DROP' {
     // the end of a built-in chain: its policy. The nf_tables backend counts only what the
     // policy drops (an ACCEPT policy's counters stay 0, as the real listings show)
     const base = t[p.hook]!;
+    if (p.k.m.tracer) p.decided = `policy ${base.policy ?? 'ACCEPT'} in ${p.hook}`;
     if (base.policy === 'DROP') {
       base.pkts++;
       base.bytes += len;

@@ -3,6 +3,7 @@
 // raw −300, conntrack −200, mangle −150, nat DNAT −100, filter 0, nat SNAT +100, confirm last.
 // A table an iptables command never touched is not registered and sees nothing.
 import type { Kctx } from '../../kernel/machine.ts';
+import { ktrace } from '../../kernel/trace.ts';
 import type { Device } from '../../kernel/types.ts';
 import { iptDoTable } from './ip_tables.ts';
 import { IP_CT_NEW, nfConntrackConfirm, nfConntrackIn, nfCtGet } from './nf_conntrack_core.ts';
@@ -28,7 +29,13 @@ function natHook(p: XtPkt, manip: NatManip): Uint8Array | null {
 
 function table(p: XtPkt, name: string): boolean {
   const t = p.k.w.netns[p.nsId]!.nf[name];
-  return !t?.[p.hook] || iptDoTable(p, t) === 'ACCEPT';
+  if (!t?.[p.hook]) return true;
+  if (iptDoTable(p, t) === 'ACCEPT') return true;
+  if (p.k.m.tracer) {
+    const dev = (p.hook === 'FORWARD' || p.hook === 'POSTROUTING' || p.hook === 'OUTPUT' ? p.outdev : p.indev) ?? p.indev ?? p.outdev;
+    ktrace(p.k, p.nsId, dev?.name, `nf_hook ${p.hook} ${name}`, p.frame, undefined, `${p.decided ?? 'DROP'} (${name} table)${p.physin ? ' (bridged: bridge-nf-call-iptables=1)' : ''}`);
+  }
+  return false;
 }
 
 /** NF_HOOK(NFPROTO_IPV4, hook, …): the packet to go on with (NAT may have rewritten it, in a

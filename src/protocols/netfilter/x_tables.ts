@@ -22,6 +22,8 @@ export interface XtPkt {
   physout?: Device | Device;
   /** a match saw a header it could not read: the packet is dropped (par->hotdrop) */
   hotdrop?: boolean;
+  /** what decided the verdict (`FORWARD rule 2 -j DROP`, `policy DROP`), set while tracing */
+  decided?: string;
 }
 
 /** NF_ACCEPT, NF_DROP, or XT_CONTINUE (go on with the next rule, as LOG does). */
