@@ -253,6 +253,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const { whatifCommand } = await import('./whatif.ts');
       status = await whatifCommand(script, src, o, { out: (s) => io.write(1, s), err: (s) => io.write(2, s), tty: io.stderrTTY });
     });
+  program
+    .command('explain')
+    .description("the way of one ping through the emulated kernel, hop by hop, ending in why it failed: the script's last ping (or --ping N), run where the script runs it, or --from NS --to ADDR after the whole script (the script's EXIT trap is not run)")
+    .option('--from <ns>', 'the namespace the probe leaves from ((init) for the initial one)')
+    .option('--to <addr>', 'the address it goes to')
+    .option('--last', "the script's last ping (the default)")
+    .option('--ping <n>', "the script's Nth ping command", intArg)
+    .option('--json', 'machine-readable output')
+    .option('--seed <n>', 'random seed of the machine', intArg)
+    .argument('<script>', 'the script')
+    .action(async (script: string, o: import('./explain.ts').ExplainOptions) => {
+      const { explainCommand } = await import('./explain.ts');
+      status = await explainCommand(script, o, io);
+    });
   try {
     await program.parseAsync(argv);
   } catch (e) {
