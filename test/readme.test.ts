@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
-import { root } from './helpers/needs.ts';
+import { cli } from './helpers/cli.ts';
+import { describeNeeds, root, shared, sharedDir } from './helpers/needs.ts';
 import { tempDir } from './helpers/tmp.ts';
 
 it("the README's library example prints what the README shows", async () => {
@@ -20,4 +21,17 @@ it("the README's library example prints what the README shows", async () => {
     log.mockRestore();
   }
   expect(`${lines.join('\n')}\n`).toBe(shown);
+});
+
+describeNeeds("the README's explain excerpt", shared(), () => {
+  it('is what nsemu explain prints for seed000 (its first lines and the reason)', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Why did my ping fail?'));
+    const shown = /```text\n\$ nsemu explain --ping 2 seed000-veth-bridge\.sh\n([\s\S]*?)```/.exec(section)![1]!.split('\n').filter(Boolean);
+    const r = await cli(['explain', '--ping', '2', join(sharedDir, 'scenarios/seed000-veth-bridge.sh')]);
+    const got = r.stdout.split('\n').filter(Boolean);
+    const cut = shown.indexOf('  …');
+    expect(got.slice(0, cut)).toEqual(shown.slice(0, cut));
+    expect(got[got.length - 1]).toBe(shown[shown.length - 1]);
+  });
 });
