@@ -10,8 +10,10 @@ const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 
 describe('nsemu', () => {
   it('an unknown subcommand is an error, not the help', async () => {
-    expect(await cli(['explain'])).toEqual({ out: "error: unknown command 'explain'\n", stdout: '', stderr: "error: unknown command 'explain'\n", status: 1 });
-    expect(await cli(['explain', 'x.sh', '--why'])).toMatchObject({ stdout: '', status: 1 });
+    expect(await cli(['frobnicate'])).toEqual({ out: "error: unknown command 'frobnicate'\n", stdout: '', stderr: "error: unknown command 'frobnicate'\n", status: 1 });
+    expect(await cli(['frobnicate', 'x.sh', '--why'])).toMatchObject({ stdout: '', status: 1 });
+    // a subcommand's own mistakes are its errors
+    expect(await cli(['explain'])).toMatchObject({ stderr: "error: missing required argument 'script'\n", status: 1 });
   });
 
   it('an unknown option is an error, before or after a subcommand', async () => {
@@ -31,7 +33,7 @@ describe('nsemu', () => {
     expect(r.stderr).toMatch(/^Usage: nsemu \[options\] \[command\] \[args\.\.\.\]\n/);
     expect(r.stderr).toMatch(/\n {2}graph \[options\] <script> \[args\.\.\.\]/);
     expect(r.status).toBe(1);
-    expect(await cli(['-c', 'echo "$0 $1"', 'explain', 'x'])).toMatchObject({ out: 'explain x\n', status: 0 });
+    expect(await cli(['-c', 'echo "$0 $1"', 'name', 'x'])).toMatchObject({ out: 'name x\n', status: 0 });
     expect(await cli(['run', '-c', 'exit 5'])).toMatchObject({ out: '', status: 5 });
   });
 });
