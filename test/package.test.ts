@@ -13,15 +13,21 @@ const consumer = join(dir, 'consumer');
 const sh = (cmd: string, args: string[], cwd: string): string =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
-const USE = `import { createMachine, diff } from 'nsemu';
+const USE = `import { createMachine, diff, applyDiff, reachability, trace, toDot, INIT_NS } from 'nsemu';
 const m = createMachine({ seed: 1 });
-const r = await m.exec('ip netns add ns1; ip -n ns1 link add eth0 type veth peer name p0; ip -n ns1 addr add 10.0.1.2/24 dev eth0; ip -n ns1 link set eth0 up; ip -n ns1 link set p0 up; ip -n ns1 route add 10.0.2.0/24 via 10.0.1.1');
+const r = await m.exec('ip netns add ns1; ip -n ns1 link set lo up; ip -n ns1 link add eth0 type veth peer name p0; ip -n ns1 addr add 10.0.1.2/24 dev eth0; ip -n ns1 link set eth0 up; ip -n ns1 link set p0 up; ip -n ns1 route add 10.0.2.0/24 via 10.0.1.1');
 const a = m.snapshot();
 const f = m.fork();
 await f.run('ip -n ns1 route del 10.0.2.0/24\\n');
 f.advance(1);
 const changes = diff(a, f.snapshot());
-console.log(JSON.stringify({ status: r.status, changes: changes.map((c) => c.text), parentUnchanged: diff(a, m.snapshot()).length === 0, time: f.time }));
+const reach = await reachability(m, { from: ['ns1'], to: ['10.0.1.2'] });
+const t = await trace(m, { from: 'ns1', to: '10.0.1.2' });
+console.log(JSON.stringify({
+  status: r.status, changes: changes.map((c) => c.text), parentUnchanged: diff(a, m.snapshot()).length === 0, time: f.time,
+  applied: JSON.stringify(applyDiff(a, changes).namespaces) === JSON.stringify(f.snapshot().namespaces),
+  reach: reach.map((x) => x.disposition), trace: t.disposition, dot: toDot(a).includes('eth0'), init: INIT_NS in a.namespaces,
+}));
 `;
 
 beforeAll(() => {
@@ -36,9 +42,9 @@ beforeAll(() => {
 });
 
 describe('the packed package', () => {
-  const want = { status: 0, changes: ['ns1: route 10.0.2.0/24 via 10.0.1.1 dev eth0 removed'], parentUnchanged: true, time: 1 };
+  const want = { status: 0, changes: ['ns1: route 10.0.2.0/24 via 10.0.1.1 dev eth0 removed'], parentUnchanged: true, time: 1, applied: true, reach: ['delivered'], trace: 'delivered', dot: true, init: true };
 
-  it('works from plain node: createMachine, exec, run, advance, snapshot, fork, diff', () => {
+  it('works from plain node: every name of the API', () => {
     writeFileSync(join(consumer, 'use.mjs'), USE);
     expect(JSON.parse(sh(process.execPath, ['use.mjs'], consumer))).toEqual(want);
   });
