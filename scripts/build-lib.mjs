@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the library entry (`import { createMachine } from 'nsemu'`): dist/lib/index.js, ESM
+// Builds the library entries (`import { createMachine } from 'nsemu'`: dist/lib/index.js, and
+// `import { topology } from 'nsemu/fast-check'`: dist/lib/fast-check/index.js, sharing chunks), ESM
 // for node with the package's dependencies left as imports (they are installed with it), and
 // its type declarations in dist/types (tsc, tsconfig.lib.json). Run by npm run build and by the
 // prepare script, after scripts/build.mjs.
@@ -14,7 +15,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist/lib'), { recursive: true, force: true });
 rmSync(join(root, 'dist/types'), { recursive: true, force: true });
 await build({
-  entryPoints: [join(root, 'src/index.ts')],
+  // entry names keep dist/lib/fast-check/index.js beside dist/types/fast-check/index.d.ts
+  entryPoints: [
+    { in: join(root, 'src/index.ts'), out: 'index' },
+    { in: join(root, 'src/fast-check/index.ts'), out: 'fast-check/index' },
+  ],
   outdir: join(root, 'dist/lib'),
   bundle: true,
   splitting: true,

@@ -302,7 +302,8 @@ export function commands(topo?: Topology | TopologySpec): fc.Arbitrary<string> {
 // ---------------------------------------------------------------------------------------------
 // invariants
 
-type MachineLike = Pick<NsemuMachine, 'exec' | 'run' | 'snapshot' | 'fork' | 'advance'>;
+/** What the invariants use of a machine (an NsemuMachine; a fake one to check a check). */
+export type MachineLike = Pick<NsemuMachine, 'exec' | 'run' | 'snapshot' | 'fork' | 'advance'>;
 
 /** A fork of the machine with the script or commands run in it (the machine is unchanged). */
 async function sendAll(m: MachineLike, traffic: string | string[]): Promise<ExecResult[]> {
@@ -325,7 +326,7 @@ const kernelOf = (m: MachineLike): NsemuMachine['kernel'] => (m as NsemuMachine)
 export interface DeterminismOptions {
   seed?: number;
   /** how a machine is made (default createMachine); for checking the check */
-  create?: (seed: number) => MachineLike;
+  create?: (seed: number) => Pick<MachineLike, 'run' | 'snapshot'>;
 }
 
 /** Same script, same seed ⇒ the same stdout, stderr, status, virtual time and snapshot. */
