@@ -23,6 +23,22 @@ it("the README's library example prints what the README shows", async () => {
   expect(`${lines.join('\n')}\n`).toBe(shown);
 });
 
+it("the README's nsemu/fast-check example runs and prints ok", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Property tests with nsemu/fast-check'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)![1]!;
+  const file = join(tempDir('nsemu-readme-fc-'), 'example.mts');
+  writeFileSync(file, code.replace("from 'nsemu/fast-check'", `from '${join(root, 'src/fast-check/index.ts')}'`).replace("from 'fast-check'", `from '${join(root, 'node_modules/fast-check/lib/fast-check.js')}'`));
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  try {
+    await import(/* @vite-ignore */ file);
+  } finally {
+    log.mockRestore();
+  }
+  expect(lines).toEqual(['ok']);
+});
+
 describeNeeds("the README's explain excerpt", shared(), () => {
   it('is what nsemu explain prints for seed000 (its first lines and the reason)', async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
