@@ -16,7 +16,7 @@ export interface Kctx {
   m: Machine;
 }
 
-/** A scheduled piece of kernel work: a function and up to three arguments, so per-frame work
+/** A scheduled piece of kernel work: a function and up to four arguments, so per-frame work
  *  (a frame reaching a device) needs no closure of its own. */
 interface Ev {
   t: number;

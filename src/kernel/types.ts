@@ -298,9 +298,8 @@ export interface NfConntrack {
   nextId: number;
 }
 
-/** A namespace's SNMP counters. Like the kernel's per-cpu MIBs they are not transactional: a
- *  class instance, which immer neither drafts nor copies, so every snapshot shares the one
- *  object and counting a frame never copies a table of counters. */
+/** A namespace's SNMP counters (net->mib), keyed "MIB:Field"; like the kernel's per-cpu MIBs
+ *  they count whatever happened, also in an operation that then fails. */
 export class MibCounters {
   [key: string]: number;
 }
