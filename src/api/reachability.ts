@@ -28,6 +28,7 @@ import { machineTaps, type Tap } from '../capture/taps.ts';
 import { neighLookup } from '../protocols/neighbour.ts';
 import { INIT_NS } from './snapshot.ts';
 import type { NsemuMachine } from './machine.ts';
+import { UNREACH } from '../userland/ping.ts';
 
 export type Disposition =
   | 'delivered'
@@ -184,14 +185,6 @@ function snmpValues(ns: Netns): number[] {
   return SNMP_KEYS.map((k) => ns.snmp[k] ?? 0);
 }
 
-const UNREACH_TEXT: Record<number, string> = {
-  0: 'Destination Net Unreachable',
-  1: 'Destination Host Unreachable',
-  3: 'Destination Port Unreachable',
-  9: 'Destination Net Prohibited',
-  10: 'Destination Host Prohibited',
-  13: 'Packet filtered',
-};
 
 /** One source namespace's probes, in its own fork. */
 class Prober {
@@ -416,7 +409,7 @@ class Prober {
     const d = (this.lastDeltas = this.deltas());
     const drops = d.nf.filter((x) => x.c.verdict !== 'other');
     const filtered = (): { disposition: Disposition; reason: string } => ({ disposition: 'filtered', reason: drops.map((x) => `${this.name(x.ns)}: ${x.c.text}`).join('; ') });
-    const errText = error && `From ${ipv4ToText(error.from)} icmp_seq=1 ${error.type === ICMP_TIME_EXCEEDED ? 'Time to live exceeded' : (UNREACH_TEXT[error.code] ?? `Dest Unreachable, Bad Code: ${error.code}`)}`;
+    const errText = error && `From ${ipv4ToText(error.from)} icmp_seq=1 ${error.type === ICMP_TIME_EXCEEDED ? 'Time to live exceeded' : (UNREACH[error.code] ?? `Dest Unreachable, Bad Code: ${error.code}`)}`;
     const from = this.name(this.src);
     if (!sent) return drops.length ? filtered() : { disposition: 'filtered', reason: `${from}: OUTPUT dropped it (ping: sendmsg: Operation not permitted)` };
     const requestArrived = this.seen.some((s) => s.kind === 'rep');
@@ -495,7 +488,7 @@ class Prober {
         return { disposition: 'blackhole', reason: `${nm}: blackhole route to ${ipv4ToText(last.dst)}` };
       case 'unreachable':
         // ip_error rate-limited its answer
-        return { disposition: v.code === 0 ? 'no-route' : v.code === 13 ? 'prohibit' : 'unreachable', reason: `${nm}: ${UNREACH_TEXT[v.code] ?? 'unreachable'} (not sent: rate limit)${moved('Ip:InNoRoutes')}` };
+        return { disposition: v.code === 0 ? 'no-route' : v.code === 13 ? 'prohibit' : 'unreachable', reason: `${nm}: ${UNREACH[v.code] ?? 'unreachable'} (not sent: rate limit)${moved('Ip:InNoRoutes')}` };
       case 'forward':
         if (last.ttl <= 1) return { disposition: 'ttl-exceeded', reason: `${nm}: TTL exceeded${moved('Ip:InHdrErrors')}` };
         return this.outputStop(last.ns, v.route);

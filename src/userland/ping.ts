@@ -39,7 +39,8 @@ interface Opts {
   ident?: number;
 }
 
-const UNREACH: Record<number, string> = {
+/** How ping names a destination-unreachable code (iputils' pr_icmph). */
+export const UNREACH: Record<number, string> = {
   0: 'Destination Net Unreachable',
   1: 'Destination Host Unreachable',
   2: 'Destination Protocol Unreachable',
