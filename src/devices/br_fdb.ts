@@ -95,12 +95,11 @@ export function brFdbScheduleGc(k: Kctx, nsId: number, br: Device, rearm: boolea
   const gen = (gens.get(br.id) ?? 0) + 1;
   gens.set(br.id, gen);
   const id = br.id;
-  const hint = { ns: nsId, ifindex: br.ifindex };
   k.m.schedule(Math.max(next, GC_MIN_DELAY), (k2) => {
     const g = gcGen(k2);
     if (g.get(id) !== gen) return;
     g.delete(id);
-    const f = findDevById(k2, id, hint);
+    const f = findDevById(k2, id);
     if (f?.dev.bridge) brFdbCleanup(k2, f.ns, f.dev);
   });
 }

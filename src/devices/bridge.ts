@@ -159,10 +159,9 @@ function brStpEnablePort(k: Kctx, nsId: number, br: Device, p: Device): void {
 
 function brForwardDelayTimer(k: Kctx, nsId: number, br: Device, p: Device, from: 'listening' | 'learning'): void {
   const id = p.id;
-  const hint = { ns: nsId, ifindex: p.ifindex };
   const brIfindex = br.ifindex;
   k.m.schedule(br.bridge!.forwardDelay * 10_000_000, (k2) => {
-    const f = findDevById(k2, id, hint);
+    const f = findDevById(k2, id);
     if (!f || f.dev.master !== brIfindex || f.dev.port?.state !== from) return;
     const b = k2.w.netns[f.ns]?.devs[brIfindex];
     if (!b?.bridge) return;

@@ -16,13 +16,13 @@ export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost';
 
 /** netif_rx: the frame reaches device `d` (in namespace nsId) after `delay` ns. */
 export function netifRx(k: Kctx, nsId: number, d: Device, frame: Uint8Array, delay: number): void {
-  k.m.scheduleCall(delay, netifRxDue, d.id, nsId, d.ifindex, frame);
+  k.m.scheduleCall(delay, netifRxDue, d.id, frame, undefined, undefined);
 }
 
 /** The frame arrives: at the device it was sent to, wherever that device is now (moved to
  *  another namespace meanwhile, or gone). */
-function netifRxDue(k: Kctx, id: number, nsId: number, ifindex: number, frame: Uint8Array): void {
-  const f = findDevById(k, id, { ns: nsId, ifindex });
+function netifRxDue(k: Kctx, id: number, frame: Uint8Array): void {
+  const f = findDevById(k, id);
   if (f) netifReceiveSkb(k, f.ns, f.dev, frame);
 }
 

@@ -29,18 +29,16 @@ export function linkwatchInitDev(k: Kctx, nsId: number, d: Device): void {
 /** linkwatch_fire_event: process the device's event after the current operation. */
 export function linkwatchFireEvent(k: Kctx, nsId: number, d: Device): void {
   const id = d.id;
-  const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(0, (k2) => {
-    const found = findDevById(k2, id, hint);
+    const found = findDevById(k2, id);
     if (found) linkwatchDoDev(k2, found.ns, found.dev);
   });
 }
 
 /** The device with this identity, wherever it is now (it may have moved namespace meanwhile):
- *  through the machine's id index (World.devById), what holding a net_device pointer gives.
- *  `hint` is where it was last seen (kept for the callers; the index makes it unnecessary). */
-export function findDevById(k: Kctx, id: number, hint?: { ns: number; ifindex: number }): { ns: number; dev: Device } | undefined {
-  const at = k.w.devById.get(id) ?? hint;
+ *  through the machine's id index (World.devById), what holding a net_device pointer gives. */
+export function findDevById(k: Kctx, id: number): { ns: number; dev: Device } | undefined {
+  const at = k.w.devById.get(id);
   if (!at) return undefined;
   const dev = k.w.netns[at.ns]?.devs[at.ifindex];
   return dev?.id === id ? { ns: at.ns, dev } : undefined;

@@ -143,8 +143,7 @@ export function fillEthHeader(frame: Uint8Array, dst: string, src: string): void
 function armTimer(k: Kctx, nsId: number, n: Neighbour, devId: number, delay: number): void {
   const gen = ++n.timerGen;
   const key = neighKey(n.dev, n.ip);
-  const hint = { ns: nsId, ifindex: n.dev };
-  k.m.schedule(delay, (k2) => neighTimerHandler(k2, nsId, key, gen, devId, hint));
+  k.m.schedule(delay, (k2) => neighTimerHandler(k2, nsId, key, gen, devId));
 }
 
 /** __neigh_lookup(creat): the entry, made by arp_constructor if missing — a device without ARP
@@ -209,11 +208,11 @@ function maxProbes(d: Device | Device, state: string): number {
   return state === 'PROBE' ? u + parm(d, 'mcast_resolicit') : u + parm(d, 'mcast_solicit');
 }
 
-function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number, hint: { ns: number; ifindex: number }): void {
+function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number): void {
   const ns = k.w.netns[nsId];
   const n = ns?.neigh[key];
   if (!ns || !n || n.timerGen !== gen) return;
-  const f = findDevById(k, devId, hint);
+  const f = findDevById(k, devId);
   if (!ns || !n || n.timerGen !== gen || !f) return;
   const d = f.dev;
   const now = k.m.now;

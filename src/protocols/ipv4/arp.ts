@@ -45,9 +45,8 @@ export function arpSolicit(k: Kctx, nsId: number, d: Device, n: Neighbour, pendi
  *  below proxy_delay (then re-processed: parp_redo), if the device is still up. */
 function pneighEnqueue(k: Kctx, nsId: number, d: Device, delay: number, sha: Uint8Array, sip: number, tip: number): void {
   const id = d.id;
-  const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(delay, (k2) => {
-    const f = findDevById(k2, id, hint);
+    const f = findDevById(k2, id);
     if (f?.dev.up) arpSend(k2, f.ns, f.dev, ARPOP_REPLY, sha, sip, tip, sha);
   });
 }

@@ -30,9 +30,8 @@ function addrconfDevConfig(k: Kctx, nsId: number, d: Device): void {
 function addrconfDadStart(k: Kctx, nsId: number, d: Device, address: string): void {
   const delay = Math.floor(k.m.random(k.w) * NS_PER_SEC) + NS_PER_SEC;
   const id = d.id;
-  const hint = { ns: nsId, ifindex: d.ifindex };
   k.m.schedule(delay, (k2) => {
-    const f = findDevById(k2, id, hint);
+    const f = findDevById(k2, id);
     const a = f?.dev.addrs6.find((x) => x.address === address);
     if (a && f!.dev.up && f!.dev.carrier) a.tentative = false;
   });
