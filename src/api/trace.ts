@@ -3,6 +3,9 @@
 // a fork of the machine, so the machine given is unchanged.
 import type { TraceEvent } from '../kernel/trace.ts';
 import { ipv4FromText, ipv4ToText } from '../protocols/wire/addr.ts';
+import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
+import { ICMP_ECHO, ICMP_ECHOREPLY } from '../protocols/wire/icmp.ts';
+import { IPPROTO_ICMP, ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src } from '../protocols/wire/ipv4.ts';
 import type { NsemuMachine } from './machine.ts';
 import { INIT_NS, type MachineSnapshot } from './snapshot.ts';
 import type { Disposition } from './reachability.ts';
@@ -58,17 +61,14 @@ function classify(drop: string): Disposition {
   return 'no-reply';
 }
 
-const ICMP_ECHO_REQUEST = 8;
-const ICMP_ECHO_REPLY = 0;
-
 /** Which way an IPv4/ICMP frame goes: the probe (from → to) or its answer. */
 function direction(f: Uint8Array | undefined, src: number, dst: number): Hop['dir'] {
   if (!f || f.length < 34 || f[12] !== 0x08 || f[13] !== 0x00) return 'other';
-  const s = ((f[26]! << 24) | (f[27]! << 16) | (f[28]! << 8) | f[29]!) >>> 0;
-  const d = ((f[30]! << 24) | (f[31]! << 16) | (f[32]! << 8) | f[33]!) >>> 0;
-  const icmpType = f[23] === 1 ? f[14 + (f[14]! & 15) * 4] : undefined;
-  if (icmpType === ICMP_ECHO_REQUEST && d === dst) return 'request';
-  if (icmpType === ICMP_ECHO_REPLY && s === dst) return 'reply';
+  const s = ipv4Src(f, ETH_HLEN);
+  const d = ipv4Dst(f, ETH_HLEN);
+  const icmpType = ipv4Proto(f, ETH_HLEN) === IPPROTO_ICMP ? f[ETH_HLEN + ipv4HeaderLen(f, ETH_HLEN)] : undefined;
+  if (icmpType === ICMP_ECHO && d === dst) return 'request';
+  if (icmpType === ICMP_ECHOREPLY && s === dst) return 'reply';
   if (s === src || d === dst) return 'request';
   if (d === src) return 'reply';
   return 'other';
@@ -92,7 +92,7 @@ export async function trace(m: NsemuMachine, o: TraceOptions): Promise<TraceResu
   k.tracer = undefined;
   // the source address is the one the probe left with
   const first = events.find((e) => e.frame && e.step === 'ip_output');
-  const src = first?.frame ? ((first.frame[26]! << 24) | (first.frame[27]! << 16) | (first.frame[28]! << 8) | first.frame[29]!) >>> 0 : 0;
+  const src = first?.frame ? ipv4Src(first.frame, ETH_HLEN) : 0;
   const hops: Hop[] = events.map((e) => {
     const h: Hop = { t: (e.t - t0) / 1e9, ns: names.get(e.ns) ?? `netns:${e.ns}`, step: e.step, dir: direction(e.frame, src, dst) };
     if (e.dev !== undefined) h.dev = e.dev;
@@ -147,7 +147,7 @@ export async function trace(m: NsemuMachine, o: TraceOptions): Promise<TraceResu
     };
   }
   // a silent drop: the first step that ended the probe's way (or its reply's)
-  const delivered = hops.some((h) => h.dir === 'request' && h.step === 'icmp_rcv' && h.note?.startsWith(`type ${ICMP_ECHO_REQUEST} `));
+  const delivered = hops.some((h) => h.dir === 'request' && h.step === 'icmp_rcv' && h.note?.startsWith(`type ${ICMP_ECHO} `));
   const dropped = hops.find((h) => h.drop && (h.dir !== 'other' || !delivered));
   if (dropped) {
     const where = `${dropped.step} in ${dropped.ns}${dropped.dev ? ` on ${dropped.dev}` : ''}`;
