@@ -9,6 +9,7 @@ import { RT_TABLE } from '../kernel/types.ts';
 import { newNetnsSysctls, devSysctls } from '../kernel/sysctl.ts';
 import { ipv4ToText } from '../protocols/wire/addr.ts';
 import { ruleSpec, chainNames } from '../userland/iptables/list.ts';
+import { RTPROT_NAMES, RTSCOPE_NAMES, RTTABLE_NAMES } from '../userland/ip/utils.ts';
 
 /** The name of the initial namespace in a snapshot (it has no /run/netns name). */
 export const INIT_NS = '(init)';
@@ -54,9 +55,6 @@ export interface MachineSnapshot {
   namespaces: Record<string, NamespaceSnapshot>;
 }
 
-const TABLE_NAMES: Record<number, string> = { [RT_TABLE.main]: 'main', [RT_TABLE.local]: 'local', [RT_TABLE.default]: 'default' };
-const PROTO_NAMES: Record<number, string> = { 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static' };
-const SCOPE_NAMES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
 
 function routeText(r: Route, devName: (ifindex: number) => string): string {
   const p: string[] = [];
@@ -64,9 +62,9 @@ function routeText(r: Route, devName: (ifindex: number) => string): string {
   p.push(r.dstLen === 0 && r.type === 'unicast' ? 'default' : r.dstLen === 32 ? ipv4ToText(r.dst) : `${ipv4ToText(r.dst)}/${r.dstLen}`);
   if (r.gateway !== undefined) p.push(`via ${ipv4ToText(r.gateway)}`);
   if (r.dev !== undefined) p.push(`dev ${devName(r.dev)}`);
-  if (r.table !== RT_TABLE.main) p.push(`table ${TABLE_NAMES[r.table] ?? r.table}`);
-  if (r.protocol !== 4 && r.protocol !== 3) p.push(`proto ${PROTO_NAMES[r.protocol] ?? r.protocol}`);
-  if (r.scope !== 0) p.push(`scope ${SCOPE_NAMES[r.scope] ?? r.scope}`);
+  if (r.table !== RT_TABLE.main) p.push(`table ${RTTABLE_NAMES[r.table] ?? r.table}`);
+  if (r.protocol !== 4 && r.protocol !== 3) p.push(`proto ${RTPROT_NAMES[r.protocol] ?? r.protocol}`);
+  if (r.scope !== 0) p.push(`scope ${RTSCOPE_NAMES[r.scope] ?? r.scope}`);
   if (r.prefsrc !== undefined) p.push(`src ${ipv4ToText(r.prefsrc)}`);
   if (r.priority) p.push(`metric ${r.priority}`);
   if (r.tos) p.push(`tos 0x${r.tos.toString(16)}`);

@@ -416,7 +416,7 @@ export function macText(b: Uint8Array): string {
 // ---------------------------------------------------------------- name tables (lib/rt_names.c)
 
 /** /etc/iproute2/rt_protos of Debian's iproute2 6.1 (which includes `99 openr`). */
-const RTPROT_NAMES: Record<number, string> = {
+export const RTPROT_NAMES: Record<number, string> = {
   0: 'unspec',
   1: 'redirect',
   2: 'kernel',
@@ -441,10 +441,10 @@ const RTPROT_NAMES: Record<number, string> = {
   192: 'eigrp',
 };
 
-const RTSCOPE_NAMES: Record<number, string> = { 0: 'global', 255: 'nowhere', 254: 'host', 253: 'link', 200: 'site' };
+export const RTSCOPE_NAMES: Record<number, string> = { 0: 'global', 255: 'nowhere', 254: 'host', 253: 'link', 200: 'site' };
 
 /** rt_tables: the built-in default/main/local, and Debian's file adds `0 unspec`. */
-const RTTABLE_NAMES: Record<number, string> = { 255: 'local', 254: 'main', 253: 'default', 0: 'unspec' };
+export const RTTABLE_NAMES: Record<number, string> = { 255: 'local', 254: 'main', 253: 'default', 0: 'unspec' };
 
 function strtoulWhole(arg: string): number | null {
   const v = parseC(arg, 0);
