@@ -19,6 +19,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { runScript, Session, parse, preloadTextTools, ShellSyntaxError } from '../shell/index.ts';
 import { exportMachine } from '../capture/export.ts';
 import { packageVersion } from './version.ts';
+import { fsError } from './fs-error.ts';
 
 function intArg(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('not a non-negative integer');
@@ -191,8 +192,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       try {
         src = script === '-' ? await readAll(io.stdin) : readFileSync(script, 'utf8');
       } catch (e) {
-        const code = (e as { code?: string }).code;
-        io.write(2, `nsemu: ${script}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : String((e as Error).message)}\n`);
+        io.write(2, `nsemu: ${script}: ${fsError(e)}\n`);
         status = 127;
         return;
       }
@@ -245,8 +245,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       try {
         src = script === '-' ? await readAll(io.stdin) : readFileSync(script, 'utf8');
       } catch (e) {
-        const code = (e as { code?: string }).code;
-        io.write(2, `nsemu: ${script}: ${code === 'ENOENT' ? 'No such file or directory' : String((e as Error).message)}\n`);
+        io.write(2, `nsemu: ${script}: ${fsError(e)}\n`);
         status = 127;
         return;
       }

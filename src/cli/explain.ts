@@ -8,6 +8,7 @@ import { createMachine } from '../api/machine.ts';
 import { INIT_NS } from '../api/snapshot.ts';
 import { trace, type TraceResult } from '../api/trace.ts';
 import type { CliIo } from './cli.ts';
+import { fsError } from './fs-error.ts';
 
 export interface ExplainOptions {
   from?: string;
@@ -75,8 +76,7 @@ export async function explainCommand(script: string, o: ExplainOptions, io: CliI
   try {
     src = readFileSync(script, 'utf8');
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    io.write(2, `nsemu: ${script}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : String((e as Error).message)}\n`);
+    io.write(2, `nsemu: ${script}: ${fsError(e)}\n`);
     return 127;
   }
   let probe: { from: string; to: string; args: string[] };

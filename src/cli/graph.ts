@@ -7,6 +7,7 @@ import { runScript } from '../shell/index.ts';
 import { snapshotOf } from '../api/snapshot.ts';
 import { INIT_NS, type MachineSnapshot } from '../api/snapshot.ts';
 import { toDot, toMermaid, toSvg } from '../api/graph.ts';
+import { fsError } from './fs-error.ts';
 
 export const GRAPH_FORMATS = ['dot', 'mermaid', 'svg'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -31,11 +32,6 @@ export function formatOfFile(file: string | undefined): GraphFormat {
   if (/\.(mmd|mermaid)$/i.test(file)) return 'mermaid';
   return 'dot';
 }
-
-const fsError = (e: unknown): string => {
-  const code = (e as { code?: string }).code;
-  return code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : String((e as Error).message);
-};
 
 /** Something to draw: a namespace besides the initial one, or a device besides its lo. */
 function hasTopology(s: MachineSnapshot): boolean {
