@@ -29,22 +29,9 @@ import { neighLookup } from '../protocols/neighbour.ts';
 import { INIT_NS } from './snapshot.ts';
 import type { NsemuMachine } from './machine.ts';
 import { UNREACH } from '../userland/ping.ts';
+import { icmpErrorDisposition, socketError, type Disposition } from './probe.ts';
 
-export type Disposition =
-  | 'delivered'
-  | 'no-route'
-  | 'blackhole'
-  | 'unreachable'
-  | 'prohibit'
-  | 'neighbour-failed'
-  | 'filtered'
-  | 'ttl-exceeded'
-  | 'rp-filter'
-  | 'martian'
-  | 'link-down'
-  | 'no-reply';
-
-export const DISPOSITIONS: readonly Disposition[] = ['delivered', 'no-route', 'blackhole', 'unreachable', 'prohibit', 'neighbour-failed', 'filtered', 'ttl-exceeded', 'rp-filter', 'martian', 'link-down', 'no-reply'];
+export { DISPOSITIONS, type Disposition } from './probe.ts';
 
 export interface ReachabilityRow {
   /** the source namespace, by its snapshot name ("(init)" for the initial one) */
@@ -125,27 +112,31 @@ interface Seen {
   ttl: number;
 }
 
-/** The probe number in an echo request/reply of ours, or the one an ICMP error quotes; -1 else. */
-function probeOf(f: Uint8Array, ip: number): { kind: 'req' | 'rep' | 'err'; n: number } | undefined {
-  if (f.length < ip + IPV4_HLEN || f[ip + 9] !== IPPROTO_ICMP) return undefined;
-  const hl = ipv4HeaderLen(f, ip);
-  const icmp = ip + hl;
+/** What probeOf found: a request or reply of ours, or an ICMP error quoting one. */
+let probeKind: 'req' | 'rep' | 'err' = 'req';
+
+/** The probe number in an echo request/reply of ours (probeKind 'req' or 'rep'), or the low 16
+ *  bits of the one an ICMP error quotes ('err'); -1 when the packet is none of those. */
+function probeOf(f: Uint8Array, ip: number): number {
+  if (f.length < ip + IPV4_HLEN || f[ip + 9] !== IPPROTO_ICMP) return -1;
+  const icmp = ip + ipv4HeaderLen(f, ip);
   const type = f[icmp];
   if (type === ICMP_ECHO || type === ICMP_ECHOREPLY) {
     const d = icmp + 8;
-    if (f.length < d + 8) return undefined;
-    for (let i = 0; i < 4; i++) if (f[d + i] !== MARK[i]) return undefined;
-    return { kind: type === ICMP_ECHO ? 'req' : 'rep', n: (f[d + 4]! << 24) | (f[d + 5]! << 16) | (f[d + 6]! << 8) | f[d + 7]! };
+    if (f.length < d + 8 || f[d] !== MARK[0] || f[d + 1] !== MARK[1] || f[d + 2] !== MARK[2] || f[d + 3] !== MARK[3]) return -1;
+    probeKind = type === ICMP_ECHO ? 'req' : 'rep';
+    return ((f[d + 4]! << 24) | (f[d + 5]! << 16) | (f[d + 6]! << 8) | f[d + 7]!) >>> 0;
   }
   if (type === ICMP_DEST_UNREACH || type === ICMP_TIME_EXCEEDED) {
     const inner = icmp + 8;
-    if (f.length < inner + 28 || f[inner + 9] !== IPPROTO_ICMP) return undefined;
+    if (f.length < inner + 28 || f[inner + 9] !== IPPROTO_ICMP) return -1;
     const ihl = ipv4HeaderLen(f, inner);
-    if (f[inner + ihl] !== ICMP_ECHO) return undefined;
+    if (f[inner + ihl] !== ICMP_ECHO) return -1;
     // the quoted header's id and sequence number: the probe number's low 16 bits
-    return { kind: 'err', n: (f[inner + ihl + 6]! << 8) | f[inner + ihl + 7]! };
+    probeKind = 'err';
+    return (f[inner + ihl + 6]! << 8) | f[inner + ihl + 7]!;
   }
-  return undefined;
+  return -1;
 }
 
 /** The counters of a namespace a probe may move, flattened in a fixed order. */
@@ -190,8 +181,14 @@ function snmpValues(ns: Netns): number[] {
 class Prober {
   private readonly k: Machine;
   private sock: RawSocket;
+  /** what the taps saw of the current probe: seen[0 … seenLen); the entries are reused */
   private readonly seen: Seen[] = [];
+  private seenLen = 0;
+  /** the namespaces the current probe touched (the source first), each once */
+  private readonly touchedNs: number[] = [];
   private current = -1;
+  /** the echo request's data: the marker, the probe number (bytes 4 … 7), then ping's pattern */
+  private readonly payload = new Uint8Array(PAYLOAD);
   /** the counters as the last probe left them, per namespace */
   private readonly snmpBase = new Map<number, number[]>();
   private readonly nfBase = new Map<number, number[]>();
@@ -216,20 +213,36 @@ class Prober {
       ns: -1,
       ifindex: 0,
       deliver: (_t, dev, frame, dir, nsId) => {
-        if (this.current < 0) return;
-        const type = (frame[12]! << 8) | frame[13]!;
-        if (type === 0x0806) {
-          this.seen.push({ ns: nsId, dev, dir, kind: 'arp', src: 0, dst: 0, ttl: 0 });
+        if (this.current < 0 || frame[12] !== 0x08) return;
+        if (frame[13] === 0x06) {
+          this.see(nsId, dev, dir, 'arp', 0, 0, 0);
           return;
         }
-        if (type !== 0x0800) return;
-        const p = probeOf(frame, ETH_HLEN);
-        if (!p) return;
-        if (p.kind === 'err' ? p.n !== (this.current & 0xffff) : p.n !== this.current) return;
-        this.seen.push({ ns: nsId, dev, dir, kind: p.kind, src: ipv4Src(frame, ETH_HLEN), dst: ipv4Dst(frame, ETH_HLEN), ttl: ipv4Ttl(frame, ETH_HLEN) });
+        if (frame[13] !== 0x00) return;
+        const n = probeOf(frame, ETH_HLEN);
+        if (n < 0 || n !== (probeKind === 'err' ? this.current & 0xffff : this.current)) return;
+        this.see(nsId, dev, dir, probeKind, ipv4Src(frame, ETH_HLEN), ipv4Dst(frame, ETH_HLEN), ipv4Ttl(frame, ETH_HLEN));
       },
     };
     machineTaps(this.k).add(tap);
+    this.payload.set(MARK, 0);
+    for (let i = 16; i < PAYLOAD; i++) this.payload[i] = i;
+  }
+
+  /** Records a frame of the current probe (into a reused entry) and the namespace it was in. */
+  private see(ns: number, dev: Device, dir: 'in' | 'out', kind: Seen['kind'], src: number, dst: number, ttl: number): void {
+    const s = this.seen[this.seenLen];
+    if (s) {
+      s.ns = ns;
+      s.dev = dev;
+      s.dir = dir;
+      s.kind = kind;
+      s.src = src;
+      s.dst = dst;
+      s.ttl = ttl;
+    } else this.seen.push({ ns, dev, dir, kind, src, dst, ttl });
+    this.seenLen++;
+    if (!this.touchedNs.includes(ns)) this.touchedNs.push(ns);
   }
 
   /** Probe from another namespace now (its own raw socket, as another ping would have). */
@@ -248,10 +261,9 @@ class Prober {
     return this.names.get(id) ?? `netns:${id}`;
   }
 
-  probe(to: string): ReachabilityRow {
+  probe(to: string, dst: number): ReachabilityRow {
     const from = this.name(this.src);
-    const dst = ipv4FromTextAton(to);
-    if (dst === null) throw new RangeError(`reachability: not an IPv4 address: ${to}`);
+    this.dstOfCurrent = dst;
     const m = this.k;
     const ns = m.world.netns[this.src]!;
     const n = ++this.n;
@@ -266,25 +278,24 @@ class Prober {
     }
     if (rt.type === 'broadcast') return { from, to, hops: [from], disposition: 'unreachable', reason: `${from}: ${to} is a broadcast address (ping: Do you want to ping broadcast? Then -b)` };
     const ttl = Number.parseInt(ns.sysctl['ipv4/ip_default_ttl'] ?? '64', 10);
-    const payload = new Uint8Array(PAYLOAD);
-    payload.set(MARK, 0);
+    const payload = this.payload;
     payload[4] = (n >>> 24) & 0xff;
     payload[5] = (n >>> 16) & 0xff;
     payload[6] = (n >>> 8) & 0xff;
     payload[7] = n & 0xff;
-    for (let i = 16; i < PAYLOAD; i++) payload[i] = i;
-    this.seen.length = 0;
+    this.seenLen = 0;
+    this.touchedNs.length = 0;
+    this.touchedNs.push(this.src);
     this.current = n;
     const t0 = m.now;
     let sent = true;
     try {
+      // sendmsg(): the route connect() found (nothing ran in between), the request, out
       m.mutate((k: Kctx) => {
-        const kns = k.w.netns[this.src]!;
-        const r = ipRouteOutput(kns, dst, { now: k.m.now });
         const frame = allocIpFrame(8 + PAYLOAD);
         icmpEmit({ kind: 'echoRequest', code: 0, id: IDENT, seq, data: payload }, frame, ETH_HLEN + IPV4_HLEN);
-        fillIpHeader(k, this.src, frame, { src: r.src, dst, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, this.src) });
-        sent = ipPushPendingFrames(k, this.src, r, frame);
+        fillIpHeader(k, this.src, frame, { src: rt.src, dst, protocol: IPPROTO_ICMP, ttl, df: true, id: nextIpId(k, this.src) });
+        sent = ipPushPendingFrames(k, this.src, rt, frame);
       });
       // most replies are in within a millisecond: the clock need not run the whole second
       m.runUntil(t0 + EARLY_NS);
@@ -310,30 +321,34 @@ class Prober {
   private take(seq: number): { reply: boolean; error?: { type: number; code: number; from: number } } {
     let reply = false;
     let error: { type: number; code: number; from: number } | undefined;
-    for (const pkt of this.sock.queue.splice(0)) {
-      const p = probeOf(pkt.data, 0);
-      if (!p) continue;
-      const hl = ipv4HeaderLen(pkt.data, 0);
-      if (p.kind === 'rep' && p.n === this.current) reply = true;
-      else if (p.kind === 'err' && p.n === seq) error ??= { type: pkt.data[hl]!, code: pkt.data[hl + 1]!, from: ipv4Src(pkt.data, 0) };
+    const q = this.sock.queue;
+    for (let i = 0; i < q.length; i++) {
+      const data = q[i]!.data;
+      const n = probeOf(data, 0);
+      if (n < 0) continue;
+      const hl = ipv4HeaderLen(data, 0);
+      if (probeKind === 'rep' && n === this.current) reply = true;
+      else if (probeKind === 'err' && n === seq) error ??= { type: data[hl]!, code: data[hl + 1]!, from: ipv4Src(data, 0) };
     }
+    q.length = 0;
     return { reply, error };
   }
 
   /** The last thing the probe did was to ask for a neighbour (an ARP request out, no IP frame after). */
   private waitingForNeighbour(): boolean {
-    for (let i = this.seen.length - 1; i >= 0; i--) {
+    for (let i = this.seenLen - 1; i >= 0; i--) {
       const s = this.seen[i]!;
       if (s.kind !== 'arp') return false;
       if (s.dir === 'out') return true;
     }
     // nothing at all left the source: it may be resolving its next hop
-    return this.seen.length === 0;
+    return this.seenLen === 0;
   }
 
   private hops(): string[] {
     const out: string[] = [];
-    for (const s of this.seen) {
+    for (let i = 0; i < this.seenLen; i++) {
+      const s = this.seen[i]!;
       if (s.kind === 'arp') continue;
       const nm = this.name(s.ns);
       if (out[out.length - 1] !== nm) out.push(nm);
@@ -342,18 +357,12 @@ class Prober {
     return out;
   }
 
-  /** The namespaces the probe touched: whose counters may have moved. */
-  private touched(): number[] {
-    const s = new Set<number>([this.src]);
-    for (const e of this.seen) s.add(e.ns);
-    return [...s];
-  }
-
   /** The counter moves of this probe (and the new bases for the next one). */
   private deltas(): { nf: { ns: number; c: NfCounter }[]; snmp: Map<number, number[]> } {
     const nf: { ns: number; c: NfCounter }[] = [];
     const snmp = new Map<number, number[]>();
-    for (const id of this.touched()) {
+    // the namespaces the probe touched: whose counters may have moved
+    for (const id of this.touchedNs) {
       const ns = this.k.world.netns[id];
       if (!ns) continue;
       const sv = snmpValues(ns);
@@ -387,13 +396,7 @@ class Prober {
       return row;
     }
     const w = this.k.world;
-    this.syncBase(this.src, w.netns[this.src]);
-    let prev = -1;
-    for (const e of this.seen) {
-      if (e.ns === prev) continue;
-      prev = e.ns;
-      this.syncBase(e.ns, w.netns[e.ns]);
-    }
+    for (const id of this.touchedNs) this.syncBase(id, w.netns[id]);
     return row;
   }
 
@@ -411,8 +414,8 @@ class Prober {
     const filtered = (): { disposition: Disposition; reason: string } => ({ disposition: 'filtered', reason: drops.map((x) => `${this.name(x.ns)}: ${x.c.text}`).join('; ') });
     const errText = error && `From ${ipv4ToText(error.from)} icmp_seq=1 ${error.type === ICMP_TIME_EXCEEDED ? 'Time to live exceeded' : (UNREACH[error.code] ?? `Dest Unreachable, Bad Code: ${error.code}`)}`;
     const from = this.name(this.src);
-    if (!sent) return drops.length ? filtered() : { disposition: 'filtered', reason: `${from}: OUTPUT dropped it (ping: sendmsg: Operation not permitted)` };
-    const requestArrived = this.seen.some((s) => s.kind === 'rep');
+    if (!sent) return drops.length ? filtered() : { disposition: 'filtered', reason: `${from}: OUTPUT dropped it (ping: sendmsg: ${socketError(Errno.EPERM)!.text})` };
+    const requestArrived = this.last('rep') !== undefined;
     if (requestArrived) {
       // the destination answered; the answer was lost on the way back
       const why = drops.length ? filtered().reason : this.stopped('rep');
@@ -420,15 +423,10 @@ class Prober {
     }
     if (drops.length) return filtered();
     if (error) {
-      if (error.type === ICMP_TIME_EXCEEDED) return { disposition: 'ttl-exceeded', reason: errText! };
-      if (error.code === 9 || error.code === 10 || error.code === 13) return { disposition: 'prohibit', reason: errText! };
-      if (error.code === 0) return { disposition: 'no-route', reason: errText! };
-      if (error.code === 1) {
-        const why = this.stopInfo('req');
-        if (why?.disposition === 'neighbour-failed' || why?.disposition === 'link-down') return { disposition: why.disposition, reason: `${errText!} (${why.reason})` };
-        return { disposition: 'unreachable', reason: errText! };
-      }
-      return { disposition: 'unreachable', reason: errText! };
+      // Host Unreachable: the hop that sent it says why (its neighbour FAILED, or no link)
+      const why = error.type !== ICMP_TIME_EXCEEDED && error.code === 1 ? this.stopInfo('req') : undefined;
+      const host = why?.disposition === 'neighbour-failed' || why?.disposition === 'link-down' ? why.disposition : undefined;
+      return { disposition: icmpErrorDisposition(error, { netfilterDropped: false, host }), reason: host ? `${errText!} (${why!.reason})` : errText! };
     }
     const why = this.stopInfo('req');
     if (why) return why;
@@ -443,7 +441,7 @@ class Prober {
   }
 
   private last(kind: 'req' | 'rep'): Seen | undefined {
-    for (let i = this.seen.length - 1; i >= 0; i--) if (this.seen[i]!.kind === kind) return this.seen[i];
+    for (let i = this.seenLen - 1; i >= 0; i--) if (this.seen[i]!.kind === kind) return this.seen[i];
     return undefined;
   }
 
@@ -531,19 +529,11 @@ class Prober {
   dstOfCurrent = 0;
 }
 
+/** connect()'s error, as ping reports it. */
 function routeError(errno: number, from: string): { disposition: Disposition; reason: string } {
-  switch (errno) {
-    case Errno.ENETUNREACH:
-      return { disposition: 'no-route', reason: `${from}: ping: connect: Network is unreachable` };
-    case Errno.EINVAL:
-      return { disposition: 'blackhole', reason: `${from}: ping: connect: Invalid argument (blackhole route)` };
-    case Errno.EHOSTUNREACH:
-      return { disposition: 'unreachable', reason: `${from}: ping: connect: No route to host (unreachable route)` };
-    case Errno.EACCES:
-      return { disposition: 'prohibit', reason: `${from}: ping: connect: Permission denied (prohibit route)` };
-    default:
-      return { disposition: 'no-route', reason: `${from}: ping: connect: errno ${errno}` };
-  }
+  const e = socketError(errno);
+  if (!e) return { disposition: 'no-route', reason: `${from}: ping: connect: errno ${errno}` };
+  return { disposition: e.disposition, reason: `${from}: ping: connect: ${e.text}${e.route ? ` (${e.route} route)` : ''}` };
 }
 
 /** The rows for some sources: one fork of `m` (or one per source), the probes one after another. */
@@ -567,10 +557,7 @@ export function probeFrom(m: NsemuMachine, from: readonly string[], to: readonly
       p?.close();
       p = new Prober(m.fork(), id, names);
     } else p.setSource(id);
-    for (let i = 0; i < to.length; i++) {
-      p.dstOfCurrent = dsts[i]!;
-      rows.push(p.probe(to[i]!));
-    }
+    for (let i = 0; i < to.length; i++) rows.push(p.probe(to[i]!, dsts[i]!));
   }
   p?.close();
   return rows;

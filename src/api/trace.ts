@@ -8,7 +8,7 @@ import { ICMP_ECHO, ICMP_ECHOREPLY } from '../protocols/wire/icmp.ts';
 import { IPPROTO_ICMP, ipv4Dst, ipv4HeaderLen, ipv4Proto, ipv4Src } from '../protocols/wire/ipv4.ts';
 import type { NsemuMachine } from './machine.ts';
 import { INIT_NS, type MachineSnapshot } from './snapshot.ts';
-import type { Disposition } from './reachability.ts';
+import { icmpErrorDisposition, socketErrorDisposition, type Disposition } from './probe.ts';
 
 export interface Hop {
   /** virtual seconds after the probe was sent */
@@ -82,6 +82,7 @@ export async function trace(m: NsemuMachine, o: TraceOptions): Promise<TraceResu
   const snap = f.snapshot();
   if (!(o.from in snap.namespaces)) throw new TypeError(`trace: no namespace ${o.from} (there are ${Object.keys(snap.namespaces).join(', ')})`);
   const names = new Map(Object.entries(snap.namespaces).map(([n, s]) => [s.id, n]));
+  const srcNs = snap.namespaces[o.from]!.id;
   const events: TraceEvent[] = [];
   const k = f.kernel;
   const t0 = k.now;
@@ -109,26 +110,15 @@ export async function trace(m: NsemuMachine, o: TraceOptions): Promise<TraceResu
   const err = /ping: (?:connect|sendmsg): (.*)/.exec(r.stderr)?.[1];
   if (err) {
     because = because || downCovering(snap.namespaces[o.from]!, dst);
-    const d: Disposition = err === 'Network is unreachable' ? 'no-route' : err === 'Invalid argument' ? 'blackhole' : err === 'No route to host' ? 'unreachable' : err === 'Permission denied' || err === 'Operation not permitted' ? (hops.some((h) => h.step.startsWith('nf_hook')) ? 'filtered' : 'prohibit') : 'unreachable';
-    return { disposition: d, reason: `ping: ${err}${because}`, hops, output };
+    return { disposition: socketErrorDisposition(err, hops.some((h) => h.step.startsWith('nf_hook') && h.drop)), reason: `ping: ${err}${because}`, hops, output };
   }
   // an ICMP error came back: who sent it, and what the kernel did to make it send one
   const from = /From .*/.exec(r.stdout)?.[0];
   if (from) {
-    const rejected = hops.some((h) => h.step.startsWith('nf_hook') && h.drop);
-    const d: Disposition = rejected
-      ? 'filtered'
-      : /Time to live exceeded/.test(from)
-        ? 'ttl-exceeded'
-        : /Destination Net Unreachable/.test(from)
-          ? 'no-route'
-          : /Destination Host Unreachable/.test(from)
-            ? hops.some((h) => h.step === 'neigh_invalidate')
-              ? 'neighbour-failed'
-              : 'unreachable'
-            : /Prohibited|Packet filtered/.test(from)
-              ? 'prohibit'
-              : 'unreachable';
+    // the error as the source's icmp_rcv saw it
+    const rcv = events.find((e) => e.step === 'icmp_rcv' && e.ns === srcNs && /^type (3|11) /.test(e.note ?? ''));
+    const [type, code] = (rcv?.note ?? 'type 3 code -1').split(' ').filter((_, i) => i % 2 === 1).map(Number);
+    const d = icmpErrorDisposition({ type: type!, code: code! }, { netfilterDropped: hops.some((h) => h.step.startsWith('nf_hook') && h.drop), host: hops.some((h) => h.step === 'neigh_invalidate') ? 'neighbour-failed' : undefined });
     return { disposition: d, reason: from.replace(/ icmp_seq=\d+/, '') + because, hops, output };
   }
   // the probe waited for a neighbour that never answered where it was asked
