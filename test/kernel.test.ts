@@ -189,8 +189,8 @@ describe('ARP and the neighbour table in virtual time', () => {
     const r = await runPing(m, a, '-c', '1', '10.0.0.2');
     expect(r.rc).toBe(0);
     expect(r.out).toMatch(/64 bytes from 10\.0\.0\.2: icmp_seq=1 ttl=64 time=/);
-    expect(Object.values(m.world.netns[a]!.neigh).map((n) => n.state)).toEqual(['REACHABLE']);
-    expect(Object.values(m.world.netns[b]!.neigh).map((n) => n.state)).toEqual(['DELAY']);
+    expect([...m.world.netns[a]!.neigh.values()].map((n) => n.state)).toEqual(['REACHABLE']);
+    expect([...m.world.netns[b]!.neigh.values()].map((n) => n.state)).toEqual(['DELAY']);
   });
 
   it('an unanswered address: INCOMPLETE, three broadcast requests, FAILED at 3 s, then host unreachable', async () => {
@@ -199,7 +199,7 @@ describe('ARP and the neighbour table in virtual time', () => {
     expect(r.out).toContain('From 10.0.0.1 icmp_seq=1 Destination Host Unreachable');
     expect(r.out).toContain('1 packets transmitted, 0 received, +1 errors, 100% packet loss');
     expect(r.rc).toBe(1);
-    const n = Object.values(m.world.netns[a]!.neigh)[0]!;
+    const n = [...m.world.netns[a]!.neigh.values()][0]!;
     expect(n.state).toBe('FAILED');
     expect(n.updated).toBeGreaterThanOrEqual(3 * NS_PER_SEC);
     expect(n.updated).toBeLessThan(3.1 * NS_PER_SEC);
@@ -210,11 +210,11 @@ describe('ARP and the neighbour table in virtual time', () => {
     const { m, a } = wired();
     await runPing(m, a, '-c', '1', '10.0.0.2');
     m.runUntil(m.now + 46 * NS_PER_SEC);
-    expect(Object.values(m.world.netns[a]!.neigh)[0]!.state).toBe('STALE');
+    expect([...m.world.netns[a]!.neigh.values()][0]!.state).toBe('STALE');
     await runPing(m, a, '-c', '1', '10.0.0.2');
-    expect(Object.values(m.world.netns[a]!.neigh)[0]!.state).toBe('DELAY');
+    expect([...m.world.netns[a]!.neigh.values()][0]!.state).toBe('DELAY');
     m.runUntil(m.now + 5.5 * NS_PER_SEC);
-    expect(Object.values(m.world.netns[a]!.neigh)[0]!.state).toBe('REACHABLE');
+    expect([...m.world.netns[a]!.neigh.values()][0]!.state).toBe('REACHABLE');
   });
 
   it('with lo down, a ping to an own address is lost and local ICMP errors are not delivered', async () => {

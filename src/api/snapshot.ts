@@ -103,13 +103,13 @@ function namespaceSnapshot(m: Machine, ns: Netns, nsName: (id: number) => string
     devices[d.name] = s;
   }
   const routes = ns.routes.map((r) => routeText(r, devName)).sort();
-  const neighbours = Object.values(ns.neigh)
+  const neighbours = [...ns.neigh.values()]
     .map((n) => `${ipv4ToText(n.ip)} dev ${devName(n.dev)}${n.lladdr ? ` lladdr ${n.lladdr}` : ''} ${n.state}`)
     .sort();
   const fdb: Record<string, string[]> = {};
   for (const br of devs) {
     if (!br.bridge) continue;
-    fdb[br.name] = Object.values(br.bridge.fdb)
+    fdb[br.name] = [...br.bridge.fdb.values()]
       .map((e) => `${e.mac} port ${devName(e.port)}${e.local ? ' local' : e.static ? ' static' : ''}`)
       .sort();
   }

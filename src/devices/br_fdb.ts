@@ -5,6 +5,7 @@
 import { Machine, type Kctx } from '../kernel/machine.ts';
 import type { Device, FdbEntry } from '../kernel/types.ts';
 import { findDevById } from '../kernel/link_watch.ts';
+import { macKey, macToText } from '../protocols/wire/addr.ts';
 
 const NS_PER_CS = 10_000_000;
 /** HZ/10: br_fdb_cleanup never re-arms sooner than this */
@@ -22,24 +23,24 @@ export function fdbHasExpired(now: number, br: Device | Device, e: FdbEntry): bo
 }
 
 /** br_fdb_find: the live entry for a MAC (vlan 0), expired ones do not count. */
-export function brFdbFind(k: Kctx, br: Device, mac: string): FdbEntry | undefined {
-  const e = br.bridge?.fdb[`${mac}/0`];
+export function brFdbFind(k: Kctx, br: Device, mac: number): FdbEntry | undefined {
+  const e = br.bridge?.fdb.get(mac);
   if (!e || fdbHasExpired(k.m.now, br, e)) return undefined;
   return e;
 }
 
-/** br_fdb_update: learn (or move) the source MAC seen on the ingress port. */
-export function brFdbUpdate(k: Kctx, nsId: number, br: Device, port: number, mac: string): void {
+/** br_fdb_update: learn (or move) the source MAC seen on the ingress port (`frame[at..]`). */
+export function brFdbUpdate(k: Kctx, nsId: number, br: Device, port: number, frame: Uint8Array, at: number): void {
   const fdb = br.bridge!.fdb;
-  const key = `${mac}/0`;
-  const e = fdb[key];
+  const key = macKey(frame, at);
+  const e = fdb.get(key);
   if (e && !fdbHasExpired(k.m.now, br, e)) {
     if (e.local || e.static) return;
     e.port = port;
     e.updated = k.m.now;
     return;
   }
-  fdb[key] = { mac, port, local: false, static: false, updated: k.m.now, used: k.m.now };
+  fdb.set(key, { mac: macToText(frame, at), port, local: false, static: false, updated: k.m.now, used: k.m.now });
   brFdbScheduleGc(k, nsId, br, false);
 }
 
@@ -47,20 +48,19 @@ export function brFdbUpdate(k: Kctx, nsId: number, br: Device, port: number, mac
 export function brFdbDeleteByPort(br: Device, port: number, all: boolean): void {
   const fdb = br.bridge?.fdb;
   if (!fdb) return;
-  for (const [key, e] of Object.entries(fdb)) if (e.port === port && (all || (!e.local && !e.static))) delete fdb[key];
+  for (const [key, e] of fdb) if (e.port === port && (all || (!e.local && !e.static))) fdb.delete(key);
 }
 
 /** br_fdb_flush: every learned entry of the bridge. */
 export function brFdbFlush(br: Device): void {
   const fdb = br.bridge?.fdb;
   if (!fdb) return;
-  for (const [key, e] of Object.entries(fdb)) if (!e.local && !e.static) delete fdb[key];
+  for (const [key, e] of fdb) if (!e.local && !e.static) fdb.delete(key);
 }
 
 /** Entries as a dump shows them: expired ones are gone. */
 export function fdbLiveEntries(now: number, br: Device): FdbEntry[] {
-  const fdb = br.bridge?.fdb ?? {};
-  return Object.values(fdb).filter((e) => !fdbHasExpired(now, br, e));
+  return br.bridge ? [...br.bridge.fdb.values()].filter((e) => !fdbHasExpired(now, br, e)) : [];
 }
 
 Machine.sideCopiers.set('br_fdb_gc', (v) => new Map(v as Map<number, number>));
@@ -84,7 +84,7 @@ export function brFdbScheduleGc(k: Kctx, nsId: number, br: Device, rearm: boolea
   if (gens.has(br.id) && !rearm) return;
   let next = Infinity;
   const hold = holdTime(br);
-  for (const e of Object.values(br.bridge?.fdb ?? {})) {
+  for (const e of br.bridge?.fdb.values() ?? []) {
     if (e.local || e.static) continue;
     next = Math.min(next, e.updated + hold - k.m.now);
   }
@@ -107,6 +107,6 @@ export function brFdbScheduleGc(k: Kctx, nsId: number, br: Device, rearm: boolea
 /** br_fdb_cleanup: delete what has expired, re-arm for the next expiry. */
 export function brFdbCleanup(k: Kctx, nsId: number, br: Device): void {
   const fdb = br.bridge!.fdb;
-  for (const [key, e] of Object.entries(fdb)) if (fdbHasExpired(k.m.now, br, e)) delete fdb[key];
+  for (const [key, e] of fdb) if (fdbHasExpired(k.m.now, br, e)) fdb.delete(key);
   brFdbScheduleGc(k, nsId, br, true);
 }

@@ -2,7 +2,7 @@
 import type { Kctx } from '../kernel/machine.ts';
 import { ktrace } from '../kernel/trace.ts';
 import type { Device } from '../kernel/types.ts';
-import { macIsMulticast, macToText } from '../protocols/wire/addr.ts';
+import { macEqualsText, macIsMulticast, macKey, macToText } from '../protocols/wire/addr.ts';
 import { deviceOps } from './ops.ts';
 import { deliverToStack } from './rx.ts';
 import { runTaps } from '../capture/taps.ts';
@@ -29,25 +29,23 @@ export function brHandleFrame(k: Kctx, nsId: number, port: Device, rxFrame: Uint
     frame = f;
     nfIn = port;
   }
-  const src = macToText(frame, 6);
-  if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, nsId, br, port.ifindex, src);
+  if (port.port.learning && !macIsMulticast(frame, 6)) brFdbUpdate(k, nsId, br, port.ifindex, frame, 6);
   if (st === 'learning') return;
-  const dst = macToText(frame, 0);
   if (macIsMulticast(frame, 0)) {
     brFlood(k, nsId, br, port.ifindex, frame, nfIn);
     brPassFrameUp(k, nsId, br, frame, nfIn);
     return;
   }
-  const e = brFdbFind(k, br, dst);
+  const e = brFdbFind(k, br, macKey(frame, 0));
   if (e && !e.local) e.used = k.m.now;
-  if (e?.local || dst === br.mac) {
+  if (e?.local || macEqualsText(frame, 0, br.mac)) {
     brPassFrameUp(k, nsId, br, frame, nfIn);
     return;
   }
   if (br.promiscuity > 0) brPassFrameUp(k, nsId, br, frame, nfIn);
   if (e) {
     if (e.port !== port.ifindex) brForward(k, nsId, br, ns.devs[e.port], frame, nfIn);
-    else if (k.m.tracer) ktrace(k, nsId, port.name, 'br_handle_frame', frame, undefined, `the FDB has ${dst} on ${port.name}, the port it came in by`);
+    else if (k.m.tracer) ktrace(k, nsId, port.name, 'br_handle_frame', frame, undefined, `the FDB has ${macToText(frame, 0)} on ${port.name}, the port it came in by`);
   } else brFlood(k, nsId, br, port.ifindex, frame, nfIn);
 }
 
@@ -104,8 +102,7 @@ function brFlood(k: Kctx, nsId: number, br: Device, ingress: number, frame: Uint
 export function brDevXmit(k: Kctx, nsId: number, br: Device, frame: Uint8Array): void {
   br.stats.txPackets++;
   br.stats.txBytes += frame.length;
-  const dst = macToText(frame, 0);
-  const e = macIsMulticast(frame, 0) ? undefined : brFdbFind(k, br, dst);
+  const e = macIsMulticast(frame, 0) ? undefined : brFdbFind(k, br, macKey(frame, 0));
   if (e && !e.local) brForward(k, nsId, br, k.w.netns[nsId]!.devs[e.port], frame);
   else if (!e) brFlood(k, nsId, br, 0, frame);
 }

@@ -7,6 +7,7 @@ import type { BridgeState, Device } from '../kernel/types.ts';
 import type { NetdevEvent } from '../kernel/notifier.ts';
 import { netifCarrierOff, netifCarrierOn, randomMac, registerNetdevice } from '../kernel/dev.ts';
 import { findDevById } from '../kernel/link_watch.ts';
+import { macTextKey } from '../protocols/wire/addr.ts';
 import type { DeviceOps } from './ops.ts';
 import { brDevXmit } from './br_input.ts';
 
@@ -36,7 +37,7 @@ export function defaultBridgeState(): BridgeState {
     vlanFiltering: 0,
     mcastSnooping: 1,
     ports: [],
-    fdb: {},
+    fdb: new Map(),
   };
 }
 
@@ -196,7 +197,7 @@ export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   p.master = br.ifindex;
   p.port = { portNo, state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
   p.promiscuity++;
-  br.bridge!.fdb[`${p.mac}/0`] = { mac: p.mac, port: p.ifindex, local: true, static: false, updated: k.m.now, used: k.m.now };
+  br.bridge!.fdb.set(macTextKey(p.mac), { mac: p.mac, port: p.ifindex, local: true, static: false, updated: k.m.now, used: k.m.now });
   brRecalculateBridgeId(k, nsId, br);
   if (p.up && operUp(p) && br.up) brStpEnablePort(k, nsId, br, p);
 }

@@ -13,6 +13,7 @@ import { machineTaps, runTaps, type Tap } from '../capture/taps.ts';
 import { macIsMulticast, macToText } from '../protocols/wire/addr.ts';
 import type { DeviceOps } from './ops.ts';
 import { deviceOps } from './ops.ts';
+import { skbCopy } from '../kernel/skbuff.ts';
 
 /** a tap device: frames the host sends go to the user program holding it (here: dropped) */
 export const tunOps: DeviceOps = {
@@ -152,7 +153,7 @@ function attachTap(m: Machine, s: OvsState, brName: string, p: OvsPort, nsId: nu
     ifindex: d.ifindex,
     deliver(_t, dev, frame, dir) {
       if (dir !== 'in' || dev.id !== devId) return;
-      m.scheduleCall(OVS_LATENCY, ovsNormalDue, brName, p.ofport, frame.slice(), undefined);
+      m.scheduleCall(OVS_LATENCY, ovsNormalDue, brName, p.ofport, skbCopy(frame), undefined);
     },
   };
   s.taps.set(devId, tap);

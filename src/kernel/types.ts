@@ -72,8 +72,8 @@ export interface BridgeState {
   mcastSnooping: number;
   /** the ports (br->port_list): their ifindexes, ascending */
   ports: number[];
-  /** FDB: key "mac/vlan" */
-  fdb: Record<string, FdbEntry>;
+  /** FDB (vlan 0): keyed by the MAC as a number (macKey), as the kernel hashes the address */
+  fdb: Map<number, FdbEntry>;
 }
 
 export interface FdbEntry {
@@ -328,7 +328,7 @@ export interface Netns {
   fibMain: boolean;
   fibLocal: boolean;
   /** key `${dev}/${ip}` */
-  neigh: Record<string, Neighbour>;
+  neigh: Map<number, Neighbour>;
   /** netfilter tables of this namespace (iptables, nf_tables backend): absent until first used */
   nf: Record<string, NfTable | undefined>;
   /** connection tracking: its hooks, entries and their index */
@@ -339,7 +339,7 @@ export interface Netns {
    *  ip_error and redirects (ip_rt_send_redirect) share; times and tokens in jiffies */
   icmpPeers: Record<number, InetPeer>;
   /** proxy entries (pneigh, `ip neigh add proxy A dev D`), same keys */
-  pneigh: Record<string, { ip: number; dev: number }>;
+  pneigh: Map<number, { ip: number; dev: number }>;
   /** processes keeping it alive besides a /run/netns mount */
   procRefs: number;
   ipId: number;

@@ -6,16 +6,17 @@ import type { Device, Neighbour, Netns, NudState } from '../kernel/types.ts';
 import type { NetdevEvent } from '../kernel/notifier.ts';
 import { kerr } from '../kernel/errors.ts';
 
-export const neighKey = (dev: number, ip: number): string => `${dev}/${ip >>> 0}`;
+/** The key of an entry: the device's ifindex and the address, as one number (below 2^53). */
+export const neighKey = (dev: number, ip: number): number => dev * 0x100000000 + (ip >>> 0);
 
 export function neighLookup(ns: Netns | Netns, dev: number, ip: number): Neighbour | Neighbour | undefined {
-  return ns.neigh[neighKey(dev, ip)];
+  return ns.neigh.get(neighKey(dev, ip));
 }
 
-Machine.sideCopiers.set('neigh.queue', (v) => new Map([...(v as Map<string, Uint8Array[]>)].map(([key, q]) => [key, q.map((f) => f.slice())])));
+Machine.sideCopiers.set('neigh.queue', (v) => new Map([...(v as Map<number, Uint8Array[]>)].map(([key, q]) => [key, q.map((f) => f.slice())])));
 
 /** Frames queued on unresolved entries (arp_queue), keyed by namespace and entry. */
-export function neighQueue(k: Kctx, nsId: number, key: string): Uint8Array[] {
+export function neighQueue(k: Kctx, nsId: number, key: number): Uint8Array[] {
   let all = k.m.side.get('neigh.queue') as Map<string, Uint8Array[]> | undefined;
   if (!all) {
     all = new Map();
@@ -30,7 +31,7 @@ export function neighQueue(k: Kctx, nsId: number, key: string): Uint8Array[] {
   return q;
 }
 
-export function neighQueueDrop(k: Kctx, nsId: number, key: string): Uint8Array[] {
+export function neighQueueDrop(k: Kctx, nsId: number, key: number): Uint8Array[] {
   const all = k.m.side.get('neigh.queue') as Map<string, Uint8Array[]> | undefined;
   const qk = `${nsId}:${key}`;
   const q = all?.get(qk) ?? [];
@@ -42,45 +43,45 @@ export function neighQueueDrop(k: Kctx, nsId: number, key: string): Uint8Array[]
 export function neighCreate(k: Kctx, nsId: number, d: Device, ip: number): Neighbour {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
-  ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
-  return ns.neigh[key]!;
+  const n: Neighbour = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
+  ns.neigh.set(key, n);
+  return n;
 }
 
 /** neigh_delete / neigh_flush_dev: the entry goes, with its timer and whatever waited on it. */
 export function neighDelete(k: Kctx, nsId: number, dev: number, ip: number): void {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(dev, ip);
-  const n = ns.neigh[key];
+  const n = ns.neigh.get(key);
   if (!n) throw kerr('ENOENT');
   n.timerGen++;
-  delete ns.neigh[key];
+  ns.neigh.delete(key);
   neighQueueDrop(k, nsId, key);
 }
 
 /** pneigh_lookup(creat): a static proxy entry; adding it again is not an error. */
 export function pneighAdd(ns: Netns, dev: number, ip: number): void {
-  ns.pneigh[neighKey(dev, ip)] = { ip, dev };
+  ns.pneigh.set(neighKey(dev, ip), { ip, dev });
 }
 
 /** pneigh_delete */
 export function pneighDelete(ns: Netns, dev: number, ip: number): void {
   const key = neighKey(dev, ip);
-  if (!ns.pneigh[key]) throw kerr('ENOENT');
-  delete ns.pneigh[key];
+  if (!ns.pneigh.delete(key)) throw kerr('ENOENT');
 }
 
 /** Remove a device's entries: all of them (admin down, unregister) or all but permanent (carrier loss). */
 export function neighFlushDev(k: Kctx, nsId: number, dev: number, skipPerm: boolean): void {
   const ns = k.w.netns[nsId];
   if (!ns) return;
-  for (const [key, n] of Object.entries(ns.neigh)) {
+  for (const [key, n] of ns.neigh) {
     if (n.dev !== dev) continue;
     if (skipPerm && (n.state === 'PERMANENT' || n.state === 'NOARP')) continue;
-    delete ns.neigh[key];
+    ns.neigh.delete(key);
     neighQueueDrop(k, nsId, key);
   }
   // pneigh_ifdown: proxy entries of the device go on down and unregister
-  if (!skipPerm) for (const [key, p] of Object.entries(ns.pneigh)) if (p.dev === dev) delete ns.pneigh[key];
+  if (!skipPerm) for (const [key, p] of ns.pneigh) if (p.dev === dev) ns.pneigh.delete(key);
 }
 
 /** arp_netdev_event / neigh_ifdown / neigh_carrier_down */
@@ -151,10 +152,13 @@ function armTimer(k: Kctx, nsId: number, n: Neighbour, devId: number, delay: num
 export function neighLookupCreate(k: Kctx, nsId: number, d: Device, ip: number): Neighbour {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
-  ns.neigh[key] ??= d.noarp
+  let n = ns.neigh.get(key);
+  if (n) return n;
+  n = d.noarp
     ? { ip, dev: d.ifindex, state: 'NOARP', lladdr: d.mac, probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 }
     : { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now, timerGen: 0 };
-  return ns.neigh[key]!;
+  ns.neigh.set(key, n);
+  return n;
 }
 
 /** __neigh_event_send for an entry that is NONE or FAILED: start resolving (INCOMPLETE, the
@@ -208,9 +212,9 @@ function maxProbes(d: Device | Device, state: string): number {
   return state === 'PROBE' ? u + parm(d, 'mcast_resolicit') : u + parm(d, 'mcast_solicit');
 }
 
-function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devId: number): void {
+function neighTimerHandler(k: Kctx, nsId: number, key: number, gen: number, devId: number): void {
   const ns = k.w.netns[nsId];
-  const n = ns?.neigh[key];
+  const n = ns?.neigh.get(key);
   if (!ns || !n || n.timerGen !== gen) return;
   const f = findDevById(k, devId);
   if (!ns || !n || n.timerGen !== gen || !f) return;
@@ -269,11 +273,11 @@ function neighTimerHandler(k: Kctx, nsId: number, key: string, gen: number, devI
 export function neighUpdate(k: Kctx, nsId: number, d: Device, ip: number, lladdr: string, state: 'REACHABLE' | 'STALE', create: boolean): void {
   const ns = k.w.netns[nsId]!;
   const key = neighKey(d.ifindex, ip);
-  let n = ns.neigh[key];
+  let n = ns.neigh.get(key);
   if (!n) {
     if (!create) return;
-    ns.neigh[key] = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now - 1, timerGen: 0 };
-    n = ns.neigh[key]!;
+    n = { ip, dev: d.ifindex, state: 'NONE', probes: 0, confirmed: neverConfirmed(k, d), updated: k.m.now, used: k.m.now - 1, timerGen: 0 };
+    ns.neigh.set(key, n);
   }
   if (n.state === 'PERMANENT' || n.state === 'NOARP') return;
   // locktime: a different address within locktime of the last update is ignored

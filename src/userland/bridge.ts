@@ -9,6 +9,7 @@ import { KernelError, kerr } from '../kernel/errors.ts';
 import { devByName, getNs, IFF } from '../kernel/dev.ts';
 import { fdbLiveEntries, brFdbScheduleGc } from '../devices/br_fdb.ts';
 import { iflink, linkFlags } from './ip/addr.ts';
+import { macTextKey } from '../protocols/wire/addr.ts';
 
 const USAGE =
   'Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\n' +
@@ -308,16 +309,16 @@ function fdbModify(ctx: CommandContext, cmd: string, argv: string[]): number {
       const d = devByName(n, devName)!;
       const br = d.bridge ? d : d.master !== undefined ? n.devs[d.master] : undefined;
       if (!br?.bridge) throw kerr('EINVAL');
-      const key = `${mac}/0`;
-      const cur = br.bridge.fdb[key];
+      const key = macTextKey(mac);
+      const cur = br.bridge.fdb.get(key);
       if (del) {
         if (!cur || cur.port !== d.ifindex) throw kerr('ENOENT');
-        delete br.bridge.fdb[key];
+        br.bridge.fdb.delete(key);
         return;
       }
       if (cur && cmd !== 'replace' && !cmd.startsWith('rep')) throw kerr('EEXIST');
-      if (cur) delete br.bridge.fdb[key];
-      br.bridge.fdb[key] = { mac, port: d.ifindex, local: state === 'permanent', static: state === 'static', updated: k.m.now, used: k.m.now };
+      if (cur) br.bridge.fdb.delete(key);
+      br.bridge.fdb.set(key, { mac, port: d.ifindex, local: state === 'permanent', static: state === 'static', updated: k.m.now, used: k.m.now });
       if (state === 'dynamic') brFdbScheduleGc(k, nsId, br, false);
     });
   } catch (e) {

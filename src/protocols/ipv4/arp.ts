@@ -15,9 +15,10 @@ import { devQueueXmit, neighKey, neighUpdate } from '../neighbour.ts';
 import { ipRouteInput } from './route.ts';
 import { fibLookup } from './fib.ts';
 import { inetSelectAddr } from './devinet.ts';
+import { allocSkb } from '../../kernel/skbuff.ts';
 
 function arpSend(k: Kctx, nsId: number, d: Device, op: number, dstHw: Uint8Array, tip: number, sip: number, tha: Uint8Array): void {
-  const frame = new Uint8Array(ETH_HLEN + ARP_LEN);
+  const frame = allocSkb(ETH_HLEN + ARP_LEN);
   const src = macFromText(d.mac)!;
   frame.set(dstHw, 0);
   frame.set(src, 6);
@@ -88,7 +89,7 @@ export function arpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, pt: 
     }
     // proxy ARP: the input route forwards the target out of another device, and proxy_arp is
     // on for this one (or a static proxy entry exists) — answer with our own MAC
-    if (v.kind === 'forward' && v.route.type === 'unicast' && v.route.dev !== d.ifindex && (confAny(ns, d, 'proxy_arp') || ns.pneigh[neighKey(d.ifindex, tip)])) {
+    if (v.kind === 'forward' && v.route.type === 'unicast' && v.route.dev !== d.ifindex && (confAny(ns, d, 'proxy_arp') || ns.pneigh.has(neighKey(d.ifindex, tip)))) {
       neighUpdate(k, nsId, d, sip, sha, 'STALE', true);
       if (k.m.tracer) ktrace(k, nsId, d.name, 'arp_process', frame, `proxy ARP for ${ipv4ToText(tip)}`);
       const delay = devInt(d, 'neigh/proxy_delay') * 10 * NS_PER_MS;
@@ -112,12 +113,12 @@ export function arpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, pt: 
 export function arpSeqShow(ns: Netns): string {
   let out = 'IP address       HW type     Flags       HW address            Mask     Device\n';
   const line = (ip: number, flags: number, hw: string, dev: string): string => `${ipv4ToText(ip).padEnd(16)} 0x${'1'.padEnd(10)}0x${flags.toString(16).padEnd(10)}${hw.padEnd(17)}     *        ${dev}\n`;
-  for (const n of Object.values(ns.neigh)) {
+  for (const n of ns.neigh.values()) {
     if (n.state === 'NOARP' || n.state === 'NONE') continue;
     const valid = n.state !== 'INCOMPLETE' && n.state !== 'FAILED';
     const flags = (valid ? 0x2 : 0) | (n.state === 'PERMANENT' ? 0x4 : 0);
     out += line(n.ip, flags, valid && n.lladdr ? n.lladdr : '00:00:00:00:00:00', ns.devs[n.dev]?.name ?? '');
   }
-  for (const p of Object.values(ns.pneigh)) out += line(p.ip, 0xc, '00:00:00:00:00:00', ns.devs[p.dev]?.name ?? '*');
+  for (const p of ns.pneigh.values()) out += line(p.ip, 0xc, '00:00:00:00:00:00', ns.devs[p.dev]?.name ?? '*');
   return out;
 }

@@ -20,6 +20,7 @@ import { nfBridgeUpPort } from '../netfilter/x_tables.ts';
 import { ipIncStats, ipUpdPoStats, netIncStats, type IpStat } from './snmp.ts';
 import { HZ, inetGetpeer, jiffies } from './inetpeer.ts';
 import { ipRtSendRedirect, mkrouteInputDoRedirect } from './redirect.ts';
+import { skbCopy } from '../../kernel/skbuff.ts';
 
 /** IPSTATS_MIB_NOECTPKTS + the ECN field */
 const ECN_STATS: readonly IpStat[] = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'];
@@ -98,7 +99,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
         return;
       }
       ipIncStats(ns, 'ForwDatagrams');
-      const out = frame.slice();
+      const out = skbCopy(frame);
       if (ns.nfHooks) nfCtMove(k, frame, out);
       ipv4DecTtl(out, ip);
       // the sender could reach the next hop itself: tell it so, and forward all the same

@@ -10,10 +10,14 @@ import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour
 import { ipRouteOutput, type OutRoute } from './route.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 import { icmpOutCount, ipIncStats, ipUpdPoStats } from './snmp.ts';
+import { allocSkb } from '../../kernel/skbuff.ts';
+
+/** Options of the headers nsemu builds: none (shared, never written). */
+const NO_OPTIONS = new Uint8Array(0);
 
 /** A frame with room for the Ethernet header, the IPv4 header and `payloadLen` bytes. */
 export function allocIpFrame(payloadLen: number): Uint8Array {
-  const f = new Uint8Array(ETH_HLEN + IPV4_HLEN + payloadLen);
+  const f = allocSkb(ETH_HLEN + IPV4_HLEN + payloadLen);
   f[12] = ETH_P_IP >> 8;
   f[13] = ETH_P_IP & 0xff;
   return f;
@@ -51,7 +55,7 @@ export function fillIpHeader(k: Kctx, nsId: number, frame: Uint8Array, o: IpHead
       protocol: o.protocol,
       src: o.src,
       dst: o.dst,
-      options: new Uint8Array(0),
+      options: NO_OPTIONS,
       payload,
     },
     frame,
@@ -106,7 +110,7 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
   if (d.kind === 'loopback') {
     // __ipv4_neigh_lookup_noref keys loopback neighbours by 0.0.0.0: one NOARP entry appears
     const key = neighKey(d.ifindex, 0);
-    if (!ns.neigh[key]) ns.neigh[key] = { ip: 0, dev: d.ifindex, lladdr: '00:00:00:00:00:00', state: 'NOARP', probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 };
+    if (!ns.neigh.has(key)) ns.neigh.set(key, { ip: 0, dev: d.ifindex, lladdr: '00:00:00:00:00:00', state: 'NOARP', probes: 0, confirmed: k.m.now, updated: k.m.now, used: k.m.now, timerGen: 0 });
     fillEthHeader(frame, '00:00:00:00:00:00', '00:00:00:00:00:00');
     devQueueXmit(k, nsId, d, frame);
     return;

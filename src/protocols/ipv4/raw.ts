@@ -3,6 +3,7 @@
 // processes, so they live beside the World.
 import type { Kctx, Machine, Process } from '../../kernel/machine.ts';
 import { Machine as MachineClass, WaitQueue } from '../../kernel/machine.ts';
+import { skbCopy } from '../../kernel/skbuff.ts';
 
 export interface RawPacket {
   t: number;
@@ -60,7 +61,7 @@ export function rawV4Input(k: Kctx, nsId: number, packet: Uint8Array, protocol: 
   let delivered = false;
   for (const sock of s ?? []) {
     if (sock.ns !== nsId || sock.protocol !== protocol || sock.closed) continue;
-    sock.queue.push({ t: k.m.now, data: packet.slice() });
+    sock.queue.push({ t: k.m.now, data: skbCopy(packet) });
     sock.wait.wakeAll(k.m);
     delivered = true;
   }

@@ -9,6 +9,7 @@ import { ipv4HeaderLen, ipv4Proto, ipv4SetDst, ipv4SetSrc, ipv4TotalLength, IPPR
 import { ICMP_REDIRECT } from '../wire/icmp.ts';
 import { ctTupleTaken, invertTuple, IP_CT_IS_REPLY, IP_CT_RELATED, IP_CT_RELATED_REPLY, IPS_DST_NAT, IPS_DST_NAT_DONE, IPS_NAT_MASK, IPS_SRC_NAT, IPS_SRC_NAT_DONE, nfCtMove, tupleEqual } from './nf_conntrack_core.ts';
 import { icmpIsError } from './nf_conntrack_proto_icmp.ts';
+import { skbCopy } from '../../kernel/skbuff.ts';
 
 export type NatManip = 'SRC' | 'DST';
 
@@ -164,7 +165,7 @@ export function nfNatPacket(k: Kctx, e: CtEntry | CtEntry, ctinfo: number, manip
   let statusbit = manip === 'SRC' ? IPS_SRC_NAT : IPS_DST_NAT;
   if (dir === 1) statusbit ^= IPS_NAT_MASK;
   if (!(e.status & statusbit)) return frame;
-  const out = frame.slice();
+  const out = skbCopy(frame);
   nfCtMove(k, frame, out);
   if (related) icmpReplyTranslation(e, dir, manip, out, ip);
   else manipPkt(out, ip, invertTuple(dir === 0 ? e.reply : e.orig)!, manip, true);

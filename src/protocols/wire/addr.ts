@@ -47,6 +47,31 @@ export function macKeyWrite(key: number, buf: Uint8Array, off = 0): void {
   buf[off + 5] = lo & 0xff;
 }
 
+/** The key of a MAC in its text form (aa:bb:cc:dd:ee:ff), NaN when it is not one. Devices and
+ *  neighbours keep their addresses as text, and every frame they send or take in needs the
+ *  bytes: the keys of the texts seen last are kept (a string caches its own hash). */
+export function macTextKey(text: string): number {
+  let key = macKeys.get(text);
+  if (key !== undefined) return key;
+  key = parseMacKey(text);
+  if (macKeys.size >= 4096) macKeys.clear();
+  macKeys.set(text, key);
+  return key;
+}
+const macKeys = new Map<string, number>();
+
+function parseMacKey(text: string): number {
+  if (text.length !== 17) return NaN;
+  let key = 0;
+  for (let i = 0; i < 6; i++) {
+    const hi = hexValue(text.charCodeAt(3 * i));
+    const lo = hexValue(text.charCodeAt(3 * i + 1));
+    if (hi > 15 || lo > 15 || (i < 5 && text.charCodeAt(3 * i + 2) !== 58)) return NaN;
+    key = key * 256 + ((hi << 4) | lo);
+  }
+  return key;
+}
+
 export function macFromKey(key: number): Uint8Array {
   const m = new Uint8Array(6);
   macKeyWrite(key, m, 0);
@@ -167,13 +192,9 @@ export function llAddrFromText(text: string, maxLen = 32): LlAddrResult {
 /** Writes a MAC in the kernel's text form (six two-digit hex bytes with colons, as devices and
  *  neighbours hold them) into `buf` at `at` without allocating; false if `text` is not one. */
 export function macWriteText(buf: Uint8Array, at: number, text: string): boolean {
-  if (text.length !== 17) return false;
-  for (let i = 0; i < 6; i++) {
-    const hi = hexValue(text.charCodeAt(3 * i));
-    const lo = hexValue(text.charCodeAt(3 * i + 1));
-    if (hi > 15 || lo > 15 || (i < 5 && text.charCodeAt(3 * i + 2) !== 58)) return false;
-    buf[at + i] = (hi << 4) | lo;
-  }
+  const key = macTextKey(text);
+  if (Number.isNaN(key)) return false;
+  macKeyWrite(key, buf, at);
   return true;
 }
 
@@ -202,11 +223,7 @@ export function macFromText(text: string): Uint8Array | null {
 
 /** Do the 6 bytes at buf[off] spell the canonical text `xx:xx:xx:xx:xx:xx`? (no allocation) */
 export function macEqualsText(buf: Uint8Array, off: number, text: string): boolean {
-  if (text.length !== 17) return false;
-  for (let i = 0; i < 6; i++) {
-    if (((digitValue(text[3 * i]) << 4) | digitValue(text[3 * i + 1])) !== buf[off + i]) return false;
-  }
-  return true;
+  return macKey(buf, off) === macTextKey(text);
 }
 
 // ---------------------------------------------------------------- IPv4

@@ -25,6 +25,7 @@ export function need(buf: Uint8Array, off: number, len: number, what: string): v
 /** Copies `src` to `buf[at..]` unless it is already that very view (the one-allocation path). */
 export function place(src: Uint8Array, buf: Uint8Array, at: number): void {
   if (src.length === 0) return;
-  if (src.buffer === buf.buffer && src.byteOffset === buf.byteOffset + at) return;
+  // byteOffset first: reading .buffer of a small typed array makes V8 give it a buffer
+  if (src.byteOffset === buf.byteOffset + at && src.buffer === buf.buffer) return;
   buf.set(src, at);
 }

@@ -168,7 +168,7 @@ function ipneighModify(ip: Ip, cmd: number, flags: number, argv: string[]): numb
       if (ll && d && ll.length < 6) throw kerr('EINVAL', 'Invalid link address');
       if (!d) throw kerr('EINVAL', 'Device not specified');
       if (cmd === RTM_DELNEIGH) return neighDelete(k, nsId, d.ifindex, addr);
-      let n = ns.neigh[neighKey(d.ifindex, addr)];
+      let n = ns.neigh.get(neighKey(d.ifindex, addr));
       let override = true;
       if (!n) {
         if (!(flags & NLM.CREATE)) throw kerr('ENOENT');
@@ -334,7 +334,7 @@ function doShowOrFlush(ip: Ip, argv: string[], flush: boolean): number {
   };
   if (f.proxy && !flush) {
     // pneigh_dump_table: `ADDR dev DEV proxy`
-    for (const pn of Object.values(ns.pneigh)) {
+    for (const pn of ns.pneigh.values()) {
       if (f.index && pn.dev !== f.index) continue;
       const dname = ns.devs[pn.dev]?.name ?? `if${pn.dev}`;
       ip.p.fp(`${ipv4ToText(pn.ip)} ${f.index ? '' : `dev ${dname} `}proxy \n`);
@@ -342,7 +342,7 @@ function doShowOrFlush(ip: Ip, argv: string[], flush: boolean): number {
     ip.p.flush();
     return 0;
   }
-  const entries = f.proxy ? [] : Object.values(ns.neigh).filter((n) => masterOk(n) && neighPasses(f, n) && !(f.index && ns.devs[f.index] === undefined));
+  const entries = f.proxy ? [] : [...ns.neigh.values()].filter((n) => masterOk(n) && neighPasses(f, n) && !(f.index && ns.devs[f.index] === undefined));
   if (flush) {
     return flushSelected(
       ip,
@@ -350,7 +350,7 @@ function doShowOrFlush(ip: Ip, argv: string[], flush: boolean): number {
       'entries',
       (n) => printNeigh(ip, f, n),
       (k, nsId, n) => {
-        if (getNs(k.w, nsId).neigh[neighKey(n.dev, n.ip)]) neighDelete(k, nsId, n.dev, n.ip);
+        if (getNs(k.w, nsId).neigh.has(neighKey(n.dev, n.ip))) neighDelete(k, nsId, n.dev, n.ip);
       },
       1,
     );
@@ -403,7 +403,7 @@ function ipneighGet(ip: Ip, argv: string[]): number {
     }
   }
   const ns = ip.m.world.netns[ip.netns]!;
-  const n = dst.family === AF.INET ? ns.neigh[neighKey(ifindex, dst.v4)] : undefined;
+  const n = dst.family === AF.INET ? ns.neigh.get(neighKey(ifindex, dst.v4)) : undefined;
   if (!n || !ns.devs[ifindex]) {
     ip.err(rtnlErrorText(ns.devs[ifindex] ? kerr('ENOENT', 'Neighbour entry not found') : kerr('ENODEV')));
     return -2;

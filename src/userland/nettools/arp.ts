@@ -20,12 +20,12 @@ interface ArpEntry {
 
 function entries(ns: Netns, ifindex?: number): ArpEntry[] {
   const out: ArpEntry[] = [];
-  for (const n of Object.values(ns.neigh)) {
+  for (const n of ns.neigh.values()) {
     if (n.state === 'NOARP' || n.state === 'NONE') continue;
     const complete = n.lladdr !== undefined && n.state !== 'INCOMPLETE' && n.state !== 'FAILED';
     out.push({ ip: n.ip, dev: n.dev, lladdr: complete ? n.lladdr : undefined, perm: n.state === 'PERMANENT', pub: false });
   }
-  for (const p of Object.values(ns.pneigh)) out.push({ ip: p.ip, dev: p.dev, perm: true, pub: true });
+  for (const p of ns.pneigh.values()) out.push({ ip: p.ip, dev: p.dev, perm: true, pub: true });
   return out.filter((e) => ifindex === undefined || e.dev === ifindex);
 }
 
@@ -97,7 +97,7 @@ export const arp: Command = async (ctx: CommandContext) => {
     if (mode === 'del') {
       ctx.m.mutate((k) => {
         const kns = k.w.netns[nsId]!;
-        const n = Object.values(kns.neigh).find((x) => x.ip === host && (ifindex === undefined || x.dev === ifindex) && x.state !== 'NOARP');
+        const n = [...kns.neigh.values()].find((x) => x.ip === host && (ifindex === undefined || x.dev === ifindex) && x.state !== 'NOARP');
         if (!n) throw kerr('ENXIO');
         neighDelete(k, nsId, n.dev, n.ip);
       });
@@ -113,7 +113,7 @@ export const arp: Command = async (ctx: CommandContext) => {
       const kns = k.w.netns[nsId]!;
       const dev = ifindex ?? ipRouteOutput(kns, host).dev;
       const d = kns.devs[dev]!;
-      const n = kns.neigh[neighKey(dev, host)] ?? neighCreate(k, nsId, d, host);
+      const n = kns.neigh.get(neighKey(dev, host)) ?? neighCreate(k, nsId, d, host);
       neighAdminUpdate(k, nsId, d, n, macToText(mac), NUD.PERMANENT, true);
     });
     return 0;
