@@ -111,33 +111,66 @@ const BRIDGE_DEFAULTS: Record<string, string> = {
   'bridge-nf-pass-vlan-input-dev': '0',
 };
 
-function put(t: Record<string, string>, prefix: string, vals: Record<string, string>): void {
-  for (const [k, v] of Object.entries(vals)) t[prefix + k] = v;
+// The tables are built from key plans made once (a namespace's has 140 keys, a device's 61, and
+// one is made per namespace and per registered device): parallel arrays of the key, its default
+// and, for a key copied from another table, the key it is read from, in the order the keys were
+// always inserted (the order Object.keys and snapshots see).
+interface Plan {
+  keys: string[];
+  vals: string[];
+  /** the key of the source table this one takes its value from, or '' for the default */
+  from: string[];
+}
+
+function plan(): Plan & { put: (prefix: string, vals: Record<string, string>, from?: string) => void } {
+  const p: Plan = { keys: [], vals: [], from: [] };
+  const put = (prefix: string, vals: Record<string, string>, from?: string): void => {
+    for (const [k, v] of Object.entries(vals)) {
+      p.keys.push(prefix + k);
+      p.vals.push(v);
+      p.from.push(from === undefined ? '' : from + k);
+    }
+  };
+  return { ...p, put };
+}
+
+/** newNetnsSysctls' plan: `init` says whether an initial namespace's table is inherited from. */
+function netnsPlan(inherit: boolean): Plan {
+  const p = plan();
+  p.put('ipv4/', IPV4_NS_DEFAULTS);
+  for (const which of ['all', 'default']) {
+    p.put(`ipv4/conf/${which}/`, IPV4_CONF_DEFAULTS, inherit ? `ipv4/conf/${which}/` : undefined);
+    p.put(`ipv6/conf/${which}/`, IPV6_CONF_DEFAULTS);
+  }
+  if (!inherit) {
+    // the global neighbour parms have a sysctl directory only in the initial namespace
+    p.put('ipv4/neigh/default/', { ...NEIGH_DEFAULTS, ...NEIGH_GLOBAL });
+    p.put('core/', { devconf_inherit_init_net: '0' });
+    // nf_log's switch for LOG in other namespaces (netfilter/nf_log.c) exists in init_net only
+    p.put('netfilter/', { nf_log_all_netns: '0' });
+  }
+  p.put('core/', { somaxconn: '4096' });
+  p.put('bridge/', BRIDGE_DEFAULTS);
+  return p;
+}
+const INIT_NS_PLAN = netnsPlan(false);
+const NS_PLAN = netnsPlan(true);
+
+function fill(p: Plan, src: Record<string, string> | undefined): Record<string, string> {
+  const t: Record<string, string> = {};
+  const { keys, vals, from } = p;
+  for (let i = 0; i < keys.length; i++) {
+    const f = from[i]!;
+    t[keys[i]!] = (f !== '' ? src?.[f] : undefined) ?? vals[i]!;
+  }
+  return t;
 }
 
 /** The sysctl table of a new namespace. `init` is the initial namespace's table, if any. */
 export function newNetnsSysctls(init: Record<string, string> | undefined): Record<string, string> {
-  const t: Record<string, string> = {};
-  put(t, 'ipv4/', IPV4_NS_DEFAULTS);
-  for (const which of ['all', 'default']) {
-    const from: Record<string, string> = {};
-    for (const k of Object.keys(IPV4_CONF_DEFAULTS)) {
-      from[k] = init?.[`ipv4/conf/${which}/${k}`] ?? IPV4_CONF_DEFAULTS[k]!;
-    }
-    put(t, `ipv4/conf/${which}/`, from);
-    put(t, `ipv6/conf/${which}/`, IPV6_CONF_DEFAULTS);
-  }
+  const t = fill(init ? NS_PLAN : INIT_NS_PLAN, init);
   // ip_forward is conf/all/forwarding under another name
   t['ipv4/ip_forward'] = t['ipv4/conf/all/forwarding']!;
-  if (!init) {
-    // the global neighbour parms have a sysctl directory only in the initial namespace
-    put(t, 'ipv4/neigh/default/', { ...NEIGH_DEFAULTS, ...NEIGH_GLOBAL });
-    t['core/devconf_inherit_init_net'] = '0';
-    // nf_log's switch for LOG in other namespaces (netfilter/nf_log.c) exists in init_net only
-    t['netfilter/nf_log_all_netns'] = '0';
-  }
-  t['core/somaxconn'] = '4096';
-  put(t, 'bridge/', BRIDGE_DEFAULTS);
   return t;
 }
 
@@ -146,12 +179,22 @@ export function newNetnsSysctls(init: Record<string, string> | undefined): Recor
 type AnyNs = Netns | Netns;
 type AnyDev = Device | Device;
 
+const DEV_PLAN: Plan = (() => {
+  const p = plan();
+  p.put('ipv4/', IPV4_CONF_DEFAULTS, 'ipv4/conf/default/');
+  p.put('ipv6/', IPV6_CONF_DEFAULTS, 'ipv6/conf/default/');
+  p.put('neigh/', NEIGH_DEFAULTS);
+  return p;
+})();
+
 /** The device's sysctl table, from conf/default of its namespace (at registration). */
 export function devSysctls(ns: AnyNs): Record<string, string> {
   const t: Record<string, string> = {};
-  for (const k of Object.keys(IPV4_CONF_DEFAULTS)) t[`ipv4/${k}`] = ns.sysctl[`ipv4/conf/default/${k}`]!;
-  for (const k of Object.keys(IPV6_CONF_DEFAULTS)) t[`ipv6/${k}`] = ns.sysctl[`ipv6/conf/default/${k}`]!;
-  for (const [k, v] of Object.entries(NEIGH_DEFAULTS)) t[`neigh/${k}`] = v;
+  const { keys, vals, from } = DEV_PLAN;
+  for (let i = 0; i < keys.length; i++) {
+    const f = from[i]!;
+    t[keys[i]!] = f !== '' ? ns.sysctl[f]! : vals[i]!;
+  }
   return t;
 }
 
