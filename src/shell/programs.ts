@@ -386,8 +386,8 @@ const setpriv: Command = async (ctx) => {
 
 /** exec in this process when the context offers it (nsemu's shell does), else fork+exec+wait. */
 function execOrRun(ctx: CommandContext, argv: string[], opts: SpawnOptions): Promise<number> {
-  const ex = (ctx as CommandContext & { exec?: (a: string[], o?: SpawnOptions) => Promise<number> }).exec;
-  return ex ? ex(argv, opts) : ctx.run(argv, opts);
+  const c = ctx as CommandContext & { exec?: (a: string[], o?: SpawnOptions) => Promise<number> };
+  return c.exec ? c.exec(argv, opts) : ctx.run(argv, opts);
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

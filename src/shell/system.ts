@@ -24,6 +24,9 @@ const SBIN = new Set([
 
 const MARKER = '#!nsemu-program ';
 
+/** How many command look-ups System.find remembers (the whole table is dropped when full). */
+const FIND_CACHE_SIZE = 512;
+
 /** A program found on the PATH: the command to run and its path. */
 export interface Found {
   cmd: Command;
@@ -99,6 +102,8 @@ export class System {
   /** /dev/fd/N paths of live process substitutions */
   readonly procSubst = new Map<string, Fd>();
   private procSubstNext = 63;
+  /** find's answers, valid while vfs.gen is the one they were found at */
+  private readonly found = new Map<string, { gen: number; found: Found | undefined }>();
 
   constructor(
     readonly m: Machine,
@@ -137,6 +142,7 @@ export class System {
 
   addProgram(name: string, cmd: Command): void {
     this.programs.set(name, cmd);
+    this.vfs.gen++;
     const dir = SBIN.has(name) ? '/usr/sbin' : '/usr/bin';
     const root = { pid: 0, netns: 0, uid: 0, gid: 0 } as unknown as Process;
     this.vfs.writeFile(root, `${dir}/${name}`, `${MARKER}${name}\n`);
@@ -173,6 +179,24 @@ export class System {
   /** Look a command name up as execve(2) via $PATH would. */
   find(name: string, caller: Process, pathVar: string = DEFAULT_PATH, cwd = '/'): Found | undefined {
     if (name === '') return undefined;
+    // A search that saw only the memory tree, as root (no permission checks), gives the same
+    // answer until the tree changes: remembered per (name, PATH, cwd) and generation.
+    if (caller.uid !== 0) return this.search(name, caller, pathVar, cwd);
+    const key = `${name}\0${pathVar}\0${cwd}`;
+    const vfs = this.vfs;
+    const hit = this.found.get(key);
+    if (hit && hit.gen === vfs.gen) return hit.found;
+    const gen = vfs.gen;
+    const virtual = vfs.virtualLookups;
+    const found = this.search(name, caller, pathVar, cwd);
+    if (vfs.virtualLookups === virtual && vfs.gen === gen) {
+      if (this.found.size >= FIND_CACHE_SIZE) this.found.clear();
+      this.found.set(key, { gen, found });
+    }
+    return found;
+  }
+
+  private search(name: string, caller: Process, pathVar: string, cwd: string): Found | undefined {
     if (name.includes('/')) return this.fileProgram(normPath(cwd, name), caller);
     for (const dir of pathVar.split(':')) {
       const f = this.fileProgram(normPath(cwd, `${dir || '.'}/${name}`), caller);
@@ -305,46 +329,92 @@ export class System {
    * process (same pid, as `ip netns exec`, setpriv and env really do); resolves with its status.
    */
   context(p: Process, argv: string[], env: Record<string, string>, fds: (Fd | undefined)[]): ExecContext {
-    const sys = this;
-    const abs = (path: string): string => normPath(sys.cwd(p), path);
-    const childOpts = (o: SpawnOptions = {}): ProgOpts => {
-      const cfds = [...fds];
-      cfds[0] = o.stdin ? sys.fdOfInput(o.stdin) : fds[0];
-      cfds[1] = o.stdout ? sys.fdOfOutput(o.stdout) : fds[1];
-      cfds[2] = o.stderr ? sys.fdOfOutput(o.stderr) : fds[2];
-      const po: ProgOpts = { env: o.env ?? env, fds: cfds, cwd: sys.cwd(p) };
-      if (o.netns !== undefined) po.netns = o.netns;
-      if (o.uid !== undefined) po.uid = o.uid;
-      if (o.gid !== undefined) po.gid = o.gid;
-      return po;
-    };
-    return {
-      argv,
-      env,
-      stdin: this.input(fds[0], p),
-      stdout: this.output(fds[1]),
-      stderr: this.output(fds[2]),
-      proc: p,
-      m: this.m,
-      has: (name) => sys.has(name),
-      run: async (args, o) => sys.waitChild(p, sys.spawn(p, args, childOpts(o))),
-      spawn: (args, o) => sys.spawn(p, args, childOpts(o)),
-      exec: async (args, o = {}) => {
-        const po = childOpts(o);
-        const f = sys.find(args[0] ?? '', p, po.env.PATH ?? DEFAULT_PATH, sys.cwd(p));
-        if (!f) {
-          writeSafe(po.fds[2], `bash: ${args[0] ?? ''}: command not found\n`);
-          return 127;
-        }
-        if (o.netns !== undefined) p.netns = o.netns;
-        if (o.uid !== undefined) p.uid = o.uid;
-        if (o.gid !== undefined) p.gid = o.gid;
-        return sys.exec(p, args, po.env, po.fds, sys.cwd(p), f);
-      },
-      readFile: async (path) => sys.vfs.readText(p, abs(path)),
-      writeFile: async (path, data, append) => sys.vfs.writeFile(p, abs(path), data, !!append),
-      fileExists: async (path) => sys.vfs.exists(p, abs(path)),
-    };
+    return new Context(this, p, argv, env, fds);
+  }
+}
+
+/** System.context's value: one object a program run, its methods shared on the prototype (bound
+ *  to the program's process and descriptors through its fields), its streams made when asked. */
+class Context implements ExecContext {
+  readonly m: Machine;
+  /** the standard descriptors as they were at exec (the streams are made from these) */
+  private readonly std: (Fd | undefined)[];
+  private stdin_: Input | undefined;
+  private stdout_: Output | undefined;
+  private stderr_: Output | undefined;
+
+  constructor(
+    private readonly sys: System,
+    readonly proc: Process,
+    readonly argv: string[],
+    readonly env: Record<string, string>,
+    private readonly fds: (Fd | undefined)[],
+  ) {
+    this.m = sys.m;
+    this.std = [fds[0], fds[1], fds[2]];
+  }
+
+  get stdin(): Input {
+    return (this.stdin_ ??= this.sys.input(this.std[0], this.proc));
+  }
+  get stdout(): Output {
+    return (this.stdout_ ??= this.sys.output(this.std[1]));
+  }
+  get stderr(): Output {
+    return (this.stderr_ ??= this.sys.output(this.std[2]));
+  }
+
+  private abs(path: string): string {
+    return normPath(this.sys.cwd(this.proc), path);
+  }
+
+  private childOpts(o: SpawnOptions = {}): ProgOpts {
+    const { sys, fds } = this;
+    const cfds = [...fds];
+    cfds[0] = o.stdin ? sys.fdOfInput(o.stdin) : fds[0];
+    cfds[1] = o.stdout ? sys.fdOfOutput(o.stdout) : fds[1];
+    cfds[2] = o.stderr ? sys.fdOfOutput(o.stderr) : fds[2];
+    const po: ProgOpts = { env: o.env ?? this.env, fds: cfds, cwd: sys.cwd(this.proc) };
+    if (o.netns !== undefined) po.netns = o.netns;
+    if (o.uid !== undefined) po.uid = o.uid;
+    if (o.gid !== undefined) po.gid = o.gid;
+    return po;
+  }
+
+  has(name: string): boolean {
+    return this.sys.has(name);
+  }
+
+  async run(args: string[], o?: SpawnOptions): Promise<number> {
+    return this.sys.waitChild(this.proc, this.sys.spawn(this.proc, args, this.childOpts(o)));
+  }
+
+  spawn(args: string[], o?: SpawnOptions): Process {
+    return this.sys.spawn(this.proc, args, this.childOpts(o));
+  }
+
+  async exec(args: string[], o: SpawnOptions = {}): Promise<number> {
+    const { sys, proc: p } = this;
+    const po = this.childOpts(o);
+    const f = sys.find(args[0] ?? '', p, po.env.PATH ?? DEFAULT_PATH, sys.cwd(p));
+    if (!f) {
+      writeSafe(po.fds[2], `bash: ${args[0] ?? ''}: command not found\n`);
+      return 127;
+    }
+    if (o.netns !== undefined) p.netns = o.netns;
+    if (o.uid !== undefined) p.uid = o.uid;
+    if (o.gid !== undefined) p.gid = o.gid;
+    return sys.exec(p, args, po.env, po.fds, sys.cwd(p), f);
+  }
+
+  async readFile(path: string): Promise<string> {
+    return this.sys.vfs.readText(this.proc, this.abs(path));
+  }
+  async writeFile(path: string, data: string | Uint8Array, append?: boolean): Promise<void> {
+    this.sys.vfs.writeFile(this.proc, this.abs(path), data, !!append);
+  }
+  async fileExists(path: string): Promise<boolean> {
+    return this.sys.vfs.exists(this.proc, this.abs(path));
   }
 }
 

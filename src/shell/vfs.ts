@@ -199,9 +199,16 @@ export interface Resolved {
 
 export class Vfs {
   readonly root: MemDir;
+  /** Bumped by every change of the memory tree (an entry added, removed or renamed, a mode, a
+   *  file's content) and every lookup that went through a virtual (mounted) directory: a result
+   *  computed from the tree is still valid while the two counters are as they were. */
+  gen = 0;
+  /** lookups answered by a virtual subtree (/proc, /sys, /run/netns): they depend on the caller */
+  virtualLookups = 0;
 
   /** This filesystem becomes a copy of `other`'s files (Machine.fork). */
   copyFilesFrom(other: Vfs): void {
+    this.gen++;
     copyMemDir(other.root, this.root);
   }
   constructor(
@@ -252,9 +259,13 @@ export class Vfs {
   private child(dir: FsNode, name: string, caller: Process): FsNode | undefined {
     if (dir instanceof MemDir) {
       const mnt = dir.mounts.get(name);
-      if (mnt) return mnt(caller);
+      if (mnt) {
+        this.virtualLookups++;
+        return mnt(caller);
+      }
       return dir.entries.get(name);
     }
+    this.virtualLookups++;
     return dir.lookup?.(name);
   }
 
@@ -356,6 +367,7 @@ export class Vfs {
       if (caller.uid !== 0 && !canAccess(r.node, caller, 2)) throw new FsError('EACCES', 'open', path);
       if (r.node.type === 'file' && !r.node.write) throw new FsError('EACCES', 'open', path);
       if (r.node instanceof MemFile && !append && !r.node.dev) {
+        this.gen++;
         r.node.data = '';
         r.node.mt = this.nowMs();
       }
@@ -364,6 +376,7 @@ export class Vfs {
     if (!(r.parent instanceof MemDir)) throw new FsError('ENOENT', 'open', path);
     if (caller.uid !== 0 && !canAccess(r.parent, caller, 2)) throw new FsError('EACCES', 'open', path);
     const f = new MemFile('', 0o644, this.nowMs(), caller.uid);
+    this.gen++;
     r.parent.entries.set(r.name, f);
     r.parent.mt = this.nowMs();
     return f;
@@ -371,6 +384,7 @@ export class Vfs {
 
   /** Write to an opened node (each call is one write(2)). */
   writeNode(node: FsNode, data: FileData, path: string): void {
+    if (node instanceof MemFile && !node.dev) this.gen++;
     if (!node.write) throw new FsError('EACCES', 'write', path);
     try {
       if (node instanceof MemFile) {
@@ -404,6 +418,7 @@ export class Vfs {
   }
 
   mkdirSync(path: string, recursive: boolean, caller?: Process): void {
+    this.gen++;
     const c = caller ?? ({ pid: 0, netns: 0, uid: 0, gid: 0 } as unknown as Process);
     const comps = path.split('/').filter(Boolean);
     let cur = '';
@@ -429,6 +444,7 @@ export class Vfs {
   }
 
   rm(caller: Process, path: string, recursive = false, force = false): void {
+    this.gen++;
     const r = this.resolve(caller, path, false, 'rm');
     if (!r.node) {
       if (force) return;
@@ -447,6 +463,7 @@ export class Vfs {
   }
 
   rmdir(caller: Process, path: string): void {
+    this.gen++;
     const r = this.resolve(caller, path, false, 'rmdir');
     if (!r.node) throw new FsError('ENOENT', 'rmdir', path);
     if (!(r.node instanceof MemDir)) throw new FsError('ENOTDIR', 'rmdir', path);
@@ -455,6 +472,7 @@ export class Vfs {
   }
 
   rename(caller: Process, from: string, to: string): void {
+    this.gen++;
     const a = this.resolve(caller, from, false, 'rename');
     if (!a.node) throw new FsError('ENOENT', 'rename', from);
     if (!(a.parent instanceof MemDir) || !a.parent.entries.has(a.name)) throw new FsError('EXDEV', 'rename', from);
@@ -467,6 +485,7 @@ export class Vfs {
   }
 
   symlink(caller: Process, target: string, path: string): void {
+    this.gen++;
     const r = this.resolve(caller, path, false, 'symlink');
     if (r.node) throw new FsError('EEXIST', 'symlink', path);
     if (!(r.parent instanceof MemDir)) throw new FsError('EACCES', 'symlink', path);
@@ -486,6 +505,7 @@ export class Vfs {
   }
 
   chmod(caller: Process, path: string, mode: number): void {
+    this.gen++;
     const n = this.get(caller, path, true, 'chmod');
     if (n instanceof MemDir || n instanceof MemFile) n.mode = mode & 0o7777;
     else throw new FsError('EPERM', 'chmod', path);
