@@ -96,6 +96,12 @@ export function shellQuote(s: string, always = false): string {
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_IFS = ' \t\n';
+/** Unquoted literal text that expands to itself (no backslash, tilde, brace or pattern). */
+const PLAIN_LIT = /^[^\\~*?[{(]*$/;
+/** Unquoted text that pathname expansion would look at (globField's test). */
+const GLOB_ACTIVE = /[*?[]|[@!+]\(/;
+/** Names that get() computes (special() answers them), some with effects ($RANDOM). */
+const DYNAMIC_PARAMS = new Set(['_', 'RANDOM', 'SECONDS', 'EPOCHSECONDS', 'EPOCHREALTIME', 'LINENO', 'BASHPID', 'PIPESTATUS', 'FUNCNAME', 'BASH_SOURCE']);
 /** Per-command: how to run a function body. */
 interface FuncDef {
   body: Stmt;
@@ -244,6 +250,7 @@ export class Shell {
     c.isSubshell = true;
     c.execStmt = null;
     c.inTrap = 0;
+    c.arithEnv_ = undefined;
     return c;
   }
 
@@ -604,15 +611,9 @@ export class Shell {
   }
 
   arithEnv(): ArithEnv {
-    return {
-      get: (name, index) => (index === undefined ? this.get(name) : this.element(name, String(index))),
-      set: (name, value, index) => {
-        this.assign(name, String(value), index === undefined ? {} : { index: String(index) });
-      },
-      expandWord: (x) => this.expandString(x.w),
-      strict: this.opts.nounset,
-    };
+    return (this.arithEnv_ ??= new ShellArithEnv(this));
   }
+  private arithEnv_: ArithEnv | undefined;
 
   async arith(x: Arith | null, text = ''): Promise<bigint> {
     if (!x) return 0n;
@@ -1632,9 +1633,72 @@ export class Shell {
           continue;
         }
       }
+      const one = this.simpleField(w.parts, false, false);
+      if (one !== undefined) {
+        out.push(one);
+        continue;
+      }
       for (const f of await this.expandFields(w)) out.push(f);
     }
     return out;
+  }
+
+  /**
+   * The one field of a word made only of literal text, quotes and plain `$name`/`${name}` of set
+   * variables, when nothing in it splits or globs (what expandFields would give, without its
+   * segments; with `nosplit`, what expandString would); undefined if the word needs the full
+   * expansion.
+   */
+  private simpleField(parts: WordPart[], dq: boolean, nosplit: boolean): string | undefined {
+    let s = '';
+    let quoted = dq;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      switch (p.k) {
+        case 'lit':
+          if (dq) s += unescapeDq(p.v);
+          else if (PLAIN_LIT.test(p.v)) s += p.v;
+          else return undefined;
+          break;
+        case 'sq':
+          if (p.dollar) return undefined;
+          s += p.v;
+          quoted = true;
+          break;
+        case 'dq': {
+          if (dq) return undefined;
+          const v = this.simpleField(p.parts, true, nosplit);
+          if (v === undefined) return undefined;
+          s += v;
+          quoted = true;
+          break;
+        }
+        case 'param': {
+          const v = this.plainParam(p);
+          if (v === undefined) return undefined;
+          if (!dq && !nosplit) {
+            // unquoted: an empty value, a character of IFS or a pattern character takes the long way
+            if (v === '' || GLOB_ACTIVE.test(v)) return undefined;
+            const ifs = this.ifs();
+            for (let j = 0; j < ifs.length; j++) if (v.includes(ifs[j]!)) return undefined;
+          }
+          s += v;
+          break;
+        }
+        default:
+          return undefined;
+      }
+    }
+    return quoted || nosplit || s !== '' ? s : undefined;
+  }
+
+  /** The value of `$name` / `${name}` with no operator, if the parameter is a set variable (not a
+   *  special or dynamic parameter, whose reading may have effects); else undefined. */
+  private plainParam(pe: ParamExp): string | undefined {
+    if (pe.excl || pe.length || pe.width || pe.index || pe.slice || pe.repl || pe.names || pe.exp) return undefined;
+    const name = pe.name;
+    if (!NAME_RE.test(name) || DYNAMIC_PARAMS.has(name)) return undefined;
+    return this.get(name);
   }
 
   async expandFields(w: Word): Promise<string[]> {
@@ -1653,6 +1717,8 @@ export class Shell {
   /** Expansion without splitting or globbing (assignments, case word, [[ ]], here-strings). */
   async expandString(w: Word, assign = false): Promise<string> {
     if (w.parts.length === 1 && w.parts[0]!.k === 'lit' && !/[\\~]/.test((w.parts[0] as { v: string }).v)) return (w.parts[0] as { v: string }).v;
+    const one = this.simpleField(w.parts, false, true);
+    if (one !== undefined) return one;
     const segs: SegOrBrk[] = [];
     await this.partsSegs(w.parts, { dq: false, assign, nosplit: true }, segs);
     let s = '';
@@ -2481,6 +2547,24 @@ interface SegCtx {
 
 export class TestError extends Error {}
 
+/** Arithmetic's view of a shell's variables (one per shell, made on first use). */
+class ShellArithEnv implements ArithEnv {
+  constructor(private readonly sh: Shell) {}
+  get(name: string, index?: bigint | string): string | undefined {
+    return index === undefined ? this.sh.get(name) : this.sh.element(name, String(index));
+  }
+  set(name: string, value: bigint, index?: bigint | string): void {
+    this.sh.assign(name, String(value), index === undefined ? {} : { index: String(index) });
+  }
+  expandWord(x: Arith & { t: 'word' }): Promise<string> {
+    return this.sh.expandString(x.w);
+  }
+  /** nounset, as it is when the expression is evaluated */
+  get strict(): boolean {
+    return this.sh.opts.nounset;
+  }
+}
+
 function errexitApplies(c: Cmd): boolean {
   switch (c.t) {
     case 'call':
@@ -2552,6 +2636,11 @@ function arithWord(x: Arith): Word {
 
 /** Unquoted literal text: backslash quotes the next character; tilde at the start. */
 function litSegs(v: string, out: SegOrBrk[], tildeOk: boolean, assign: boolean, tilde: (u: string) => string | undefined, pattern: boolean): void {
+  if (!v.includes('\\') && !(tildeOk && v.startsWith('~')) && !(assign && v.includes(':~'))) {
+    // nothing to unquote or expand: the text itself (what the loop below would give)
+    if (v) out.push({ s: v, q: false, split: false });
+    return;
+  }
   let i = 0;
   let buf = '';
   const flush = (): void => {
