@@ -241,6 +241,90 @@ export function parse(src: string, name = ''): Stmt[] {
   return new Converter(src).stmts(raw(f).Stmts);
 }
 
+// ---- parsing a script a top-level command at a time, with a cache --------------------------
+//
+// mvdan-sh's GopherJS parser is most of the cost of a short script, and scripts made by one
+// generator (the differential cases, benchmark loops) share most of their lines. A script is cut
+// into chunks at the ends of the lines where a top-level command list is complete (what bash
+// itself does reading a file); each chunk's statements are parsed once and kept by the chunk's
+// text, with line numbers counted from the chunk's first line; a script's statements are the
+// copies of its chunks' statements with their lines moved to where the chunk is. The result is
+// the statements parse() gives for the whole text. Whenever that is not certain the whole text
+// goes to parse(): here-documents (their bodies follow the line that opens them), a chunk that
+// is a syntax error, text that ends inside a command. A line ending in a backslash continues on
+// the next (merging lines only makes a chunk larger, which is always exact).
+
+/** Chunks kept (dropped all at once when full). */
+const CHUNK_CACHE_SIZE = 4096;
+/** A chunk that ends inside a command: it continues on the next line. */
+const INCOMPLETE = 0;
+/** A chunk that is a syntax error on its own: the whole text is parsed instead. */
+const INVALID = 1;
+const chunks = new Map<string, Stmt[] | typeof INCOMPLETE | typeof INVALID>();
+
+function parseChunk(text: string): Stmt[] | typeof INCOMPLETE | typeof INVALID {
+  let r = chunks.get(text);
+  if (r !== undefined) return r;
+  try {
+    r = parse(text);
+  } catch (e) {
+    if (!(e instanceof ShellSyntaxError)) throw e;
+    r = e.incomplete ? INCOMPLETE : INVALID;
+  }
+  if (chunks.size >= CHUNK_CACHE_SIZE) chunks.clear();
+  chunks.set(text, r);
+  return r;
+}
+
+/** A copy of parsed statements with every source line number (the `line`/`endLine` fields that
+ *  name one; 0 means no position) moved down by `by` lines. */
+function moved<T>(v: T, by: number): T {
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = moved(v[i], by);
+    return out as T;
+  }
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    out[k] = (k === 'line' || k === 'endLine') && typeof x === 'number' ? (x > 0 ? x + by : x) : moved(x, by);
+  }
+  return out as T;
+}
+
+/** parse() of a whole script, made of cached per-chunk parses (see above). */
+export function parseScript(src: string, name = ''): Stmt[] {
+  if (src.includes('<<')) return parse(src, name);
+  const out: Stmt[] = [];
+  let start = 0;
+  let startLine = 0;
+  let lineNo = 0;
+  let pos = 0;
+  while (pos < src.length) {
+    const nl = src.indexOf('\n', pos);
+    const end = nl < 0 ? src.length : nl + 1;
+    lineNo++;
+    pos = end;
+    const last = pos >= src.length;
+    const lineEnd = nl < 0 ? end : nl;
+    if (lineEnd > start && src.charCodeAt(lineEnd - 1) === 92 /* \\ */) {
+      if (last) return parse(src, name);
+      continue;
+    }
+    const r = parseChunk(src.slice(start, end));
+    if (r === INVALID) return parse(src, name);
+    if (r === INCOMPLETE) {
+      if (last) return parse(src, name);
+      continue;
+    }
+    for (const st of r) out.push(moved(st, startLine));
+    start = end;
+    startLine = lineNo;
+  }
+  return out;
+}
+
 function toSyntaxError(e: unknown, src: string): ShellSyntaxError {
   const g = e as GoNode;
   let msg = 'syntax error';

@@ -1,7 +1,7 @@
 // Shell builtins: they run inside the shell's own process and change its state (cd, export,
 // trap, wait, ...). Messages follow bash 5.2 ("NAME: line N: cd: /x: No such file or directory").
 import { SIG } from '../kernel/machine.ts';
-import { parse, ShellSyntaxError, type Stmt } from './ast.ts';
+import { parseScript, ShellSyntaxError, type Stmt } from './ast.ts';
 import { AbortCommand, ansiC, ExitShell, LoopSignal, parseSignal, ReturnSignal, shellQuote, SIGNAMES, type Shell } from './interp.ts';
 import { Interrupted, InFd, StringIn, TimedOut, withDeadline } from './streams.ts';
 import { runJb } from './texttools.ts';
@@ -380,7 +380,7 @@ async function evalB(sh: Shell, argv: string[]): Promise<number> {
   if (!src.trim()) return 0;
   let stmts: Stmt[];
   try {
-    stmts = parse(src, sh.name);
+    stmts = parseScript(src, sh.name);
   } catch (e) {
     if (e instanceof ShellSyntaxError) {
       const pre = sh.dialect === 'sh' ? `${sh.name}: ${sh.lineno}: ` : sh.interactive ? 'bash: eval: ' : `${sh.name}: eval: line ${sh.lineno + e.line - 1}: `;

@@ -4,7 +4,7 @@
 // same process when bash would exec them: the last command of a subshell). Every wait goes
 // through Machine.block / waitExit, so virtual time advances only when all processes wait.
 import { Killed, SIG, WaitQueue, type Machine, type Process } from '../kernel/machine.ts';
-import { parse, ShellSyntaxError, stmtText, type Arith, type Cmd, type IfCmd, type ParamExp, type Redir, type Stmt, type TestExpr, type Word, type WordPart } from './ast.ts';
+import { parse, parseScript, ShellSyntaxError, stmtText, type Arith, type Cmd, type IfCmd, type ParamExp, type Redir, type Stmt, type TestExpr, type Word, type WordPart } from './ast.ts';
 import { ArithError, evalArith, evalArithText, type ArithEnv } from './arith.ts';
 import { escapeGlob, globMatch, hasGlob, replacePattern, trimPattern, unescapeGlob } from './pattern.ts';
 import { Fd, FdError, FileInOut, FileOut, InFd, Interrupted, NullFd, Pipe, StringIn, TermOut } from './streams.ts';
@@ -2331,7 +2331,7 @@ export class Shell {
   async evalLine(src: string): Promise<number> {
     let stmts: Stmt[];
     try {
-      stmts = parse(src, this.name);
+      stmts = parseScript(src, this.name);
     } catch (e) {
       if (e instanceof ShellSyntaxError) {
         this.syntaxError(e, src, 0);
@@ -2356,7 +2356,7 @@ export class Shell {
   async evalString(src: string): Promise<number> {
     let stmts: Stmt[];
     try {
-      stmts = parse(src, this.name);
+      stmts = parseScript(src, this.name);
     } catch (e) {
       if (e instanceof ShellSyntaxError) {
         this.syntaxError(e, src, this.lineno);
@@ -2396,7 +2396,7 @@ export class Shell {
   async runSource(src: string): Promise<number> {
     let stmts: Stmt[] | undefined;
     try {
-      stmts = parse(src, this.name);
+      stmts = parseScript(src, this.name);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       // bash ends a here-document at end of file with a warning
