@@ -143,10 +143,7 @@ export class System {
   addProgram(name: string, cmd: Command): void {
     this.programs.set(name, cmd);
     this.vfs.gen++;
-    const dir = SBIN.has(name) ? '/usr/sbin' : '/usr/bin';
-    const root = { pid: 0, netns: 0, uid: 0, gid: 0 } as unknown as Process;
-    this.vfs.writeFile(root, `${dir}/${name}`, `${MARKER}${name}\n`);
-    this.vfs.chmod(root, `${dir}/${name}`, 0o755);
+    this.vfs.putFile(SBIN.has(name) ? '/usr/sbin' : '/usr/bin', name, `${MARKER}${name}\n`, 0o755);
   }
 
   /** A deterministic pseudo-random number in [0,1) (mktemp names, $RANDOM): not the World's RNG. */

@@ -396,6 +396,22 @@ export class Vfs {
     }
   }
 
+  /** writeFile then chmod, as root, of `dir/name`: a new file is put in place directly (the
+   *  programs of a new machine's PATH are a hundred of them). */
+  putFile(dir: string, name: string, data: string, mode: number): void {
+    const d = this.lookupMem(dir);
+    if (d instanceof MemDir && !d.entries.has(name) && !d.mounts.has(name)) {
+      this.gen++;
+      const t = this.nowMs();
+      d.entries.set(name, new MemFile(data, mode & 0o7777, t));
+      d.mt = t;
+      return;
+    }
+    const root = { pid: 0, netns: 0, uid: 0, gid: 0 } as unknown as Process;
+    this.writeFile(root, `${dir}/${name}`, data);
+    this.chmod(root, `${dir}/${name}`, mode);
+  }
+
   writeFile(caller: Process, path: string, data: FileData, append = false): void {
     const n = this.openWrite(caller, path, append);
     this.writeNode(n, data, path);
