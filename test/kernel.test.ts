@@ -12,6 +12,7 @@ import { deviceOps } from '../src/devices/ops.ts';
 import { inetDelIfa, inetInsertIfa } from '../src/protocols/ipv4/devinet.ts';
 import { KernelError } from '../src/kernel/errors.ts';
 import { runScript } from '../src/shell/index.ts';
+import { worldJson } from './helpers/world-json.ts';
 
 const ip = (s: string): number => s.split('.').reduce((a, b) => (a << 8) | Number(b), 0) >>> 0;
 
@@ -263,7 +264,7 @@ describe('the World is a value', () => {
         up(k, a, 'lo');
       });
       const r = await runPing(m, a, '-c', '2', '-W', '4', '10.0.0.7');
-      return JSON.stringify({ w: m.world, out: r.out, now: m.now });
+      return worldJson({ w: m.world, out: r.out, now: m.now });
     };
     expect(await run(5)).toBe(await run(5));
     expect(await run(5)).not.toBe(await run(6));

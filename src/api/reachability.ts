@@ -26,6 +26,7 @@ import { allocIpFrame, fillIpHeader, ipPushPendingFrames, nextIpId } from '../pr
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 import { machineTaps, type Tap } from '../capture/taps.ts';
 import { neighLookup } from '../protocols/neighbour.ts';
+import { snmpGet } from '../protocols/ipv4/snmp.ts';
 import { INIT_NS } from './snapshot.ts';
 import type { NsemuMachine } from './machine.ts';
 import { UNREACH } from '../userland/ping.ts';
@@ -173,7 +174,7 @@ function nfCounterValues(ns: Netns): number[] {
 }
 
 function snmpValues(ns: Netns): number[] {
-  return SNMP_KEYS.map((k) => ns.snmp[k] ?? 0);
+  return SNMP_KEYS.map((k) => snmpGet(ns, k));
 }
 
 
@@ -403,7 +404,7 @@ class Prober {
   private syncBase(id: number, ns: Netns | undefined): void {
     if (!ns) return;
     const sb = this.snmpBase.get(id);
-    if (sb) for (let i = 0; i < SNMP_KEYS.length; i++) sb[i] = ns.snmp[SNMP_KEYS[i]!] ?? 0;
+    if (sb) for (let i = 0; i < SNMP_KEYS.length; i++) sb[i] = snmpGet(ns, SNMP_KEYS[i]!);
     else this.snmpBase.set(id, snmpValues(ns));
     if (ns.nfHooks || this.nfBase.has(id)) this.nfBase.set(id, nfCounterValues(ns));
   }

@@ -3,7 +3,8 @@
 // which runs from a workqueue: the devices vanish a little after `ip netns del`).
 import { kerr } from './errors.ts';
 import type { Kctx, Machine } from './machine.ts';
-import { MibCounters, type Netns, type World } from './types.ts';
+import type { Netns, World } from './types.ts';
+import { newSnmp } from './snmp.ts';
 import { newNetnsSysctls } from './sysctl.ts';
 import { loopbackNetInit } from '../devices/loopback.ts';
 import { deviceOps } from '../devices/ops.ts';
@@ -38,7 +39,9 @@ export function netnsCreate(k: Kctx): number {
     nfHooks: false,
     procRefs: 0,
     ipId: 0,
-    snmp: new MibCounters(),
+    snmp: newSnmp(),
+    icmpmsg: {},
+    netstat: {},
     dead: false,
   };
   k.w.netns[id] = ns;

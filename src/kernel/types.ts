@@ -298,11 +298,6 @@ export interface NfConntrack {
   nextId: number;
 }
 
-/** A namespace's SNMP counters (net->mib), keyed "MIB:Field"; like the kernel's per-cpu MIBs
- *  they count whatever happened, also in an operation that then fails. */
-export class MibCounters {
-  [key: string]: number;
-}
 
 export interface Netns {
   /** inode number: what /proc/PID/ns/net's link shows */
@@ -343,8 +338,12 @@ export interface Netns {
   /** processes keeping it alive besides a /run/netns mount */
   procRefs: number;
   ipId: number;
-  /** the SNMP MIB counters (net->mib), keyed "MIB:Field": see protocols/ipv4/snmp.ts */
-  snmp: MibCounters;
+  /** the SNMP MIB counters (net->mib; see protocols/ipv4/snmp.ts): ip_statistics and
+   *  icmp_statistics by index, icmpmsg_statistics by type, net_statistics by name. Like the
+   *  kernel's per-cpu MIBs they count whatever happened, also in an operation that then fails. */
+  snmp: number[];
+  icmpmsg: Record<number, number>;
+  netstat: Record<string, number>;
   /** the namespace is being torn down (its devices are gone) */
   dead: boolean;
 }

@@ -15,7 +15,7 @@ import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../pro
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpEmit } from '../protocols/wire/icmp.ts';
 import { ipRouteOutput, isLocalAddr } from '../protocols/ipv4/route.ts';
 import { allocIpFrame, fillIpHeader, ipPushPendingFrames, nextIpId } from '../protocols/ipv4/ip_output.ts';
-import { ipIncStats } from '../protocols/ipv4/snmp.ts';
+import { ipIncStats, IPSTATS_MIB } from '../protocols/ipv4/snmp.ts';
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 import { HZ } from '../protocols/ipv4/inetpeer.ts';
 
@@ -356,7 +356,7 @@ export const ping: Command = async (ctx) => {
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
     // ip4_datagram_connect (of the probe socket) counts a destination without a route
-    if (e.errno === Errno.ENETUNREACH) m.mutate((k) => ipIncStats(k.w.netns[ctx.proc.netns]!, 'OutNoRoutes'));
+    if (e.errno === Errno.ENETUNREACH) m.mutate((k) => ipIncStats(k.w.netns[ctx.proc.netns]!, IPSTATS_MIB.OutNoRoutes));
     if (e.errno === 13) {
       ctx.stderr.write('ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n');
       return 2;

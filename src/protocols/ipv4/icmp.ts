@@ -32,7 +32,7 @@ import { ipv4IsLbcast, ipv4IsMulticast } from '../wire/addr.ts';
 import { ipRouteOutput, isLocalAddr, type OutRoute } from './route.ts';
 import { allocIpFrame, fillIpHeader, ipPushPendingFrames } from './ip_output.ts';
 import { rawIcmpError } from './raw.ts';
-import { icmpIncStats, icmpMsgInIncStats } from './snmp.ts';
+import { icmpIncStats, icmpMsgInIncStats, ICMP_MIB } from './snmp.ts';
 import { inetGetpeer, inetPeerXrlimAllow, msecsToJiffies } from './inetpeer.ts';
 import { ipv4SkRedirect } from './redirect.ts';
 
@@ -56,7 +56,7 @@ function icmpv4XrlimAllow(k: Kctx, nsId: number, rt: OutRoute, dst: number): boo
   const ns = k.w.netns[nsId]!;
   if (ns.devs[rt.dev]?.kind === 'loopback') return true;
   if (inetPeerXrlimAllow(k, inetGetpeer(k, nsId, dst), msecsToJiffies(sysctlInt(ns, 'ipv4/icmp_ratelimit')))) return true;
-  icmpIncStats(ns, 'OutRateLimitHost');
+  icmpIncStats(ns, ICMP_MIB.OutRateLimitHost);
   return false;
 }
 
@@ -81,24 +81,24 @@ function icmpPush(k: Kctx, nsId: number, dst: number, src: number | undefined, r
 export function icmpRcv(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, brd: boolean): void {
   const ns = k.w.netns[nsId]!;
   const msg = frame.subarray(ip + ipv4HeaderLen(frame, ip), ip + ipv4TotalLength(frame, ip));
-  icmpIncStats(ns, 'InMsgs');
+  icmpIncStats(ns, ICMP_MIB.InMsgs);
   if (!icmpChecksumValid(msg)) {
-    icmpIncStats(ns, 'InCsumErrors');
-    icmpIncStats(ns, 'InErrors');
+    icmpIncStats(ns, ICMP_MIB.InCsumErrors);
+    icmpIncStats(ns, ICMP_MIB.InErrors);
     return;
   }
-  if (msg.length < ICMP_HLEN) return icmpIncStats(ns, 'InErrors');
+  if (msg.length < ICMP_HLEN) return icmpIncStats(ns, ICMP_MIB.InErrors);
   const type = msg[0]!;
   if (k.m.tracer) ktrace(k, nsId, d.name, 'icmp_rcv', frame, `type ${type} code ${msg[1]}`);
   icmpMsgInIncStats(ns, type);
   if (brd) {
     // RFC 1122: echo and timestamp requests to a broadcast may be ignored, the rest must be
     const request = type === ICMP_ECHO || type === ICMP_TIMESTAMP;
-    if (request ? sysctlInt(ns, 'ipv4/icmp_echo_ignore_broadcasts') : type !== ICMP_ADDRESS && type !== ICMP_ADDRESSREPLY) return icmpIncStats(ns, 'InErrors');
+    if (request ? sysctlInt(ns, 'ipv4/icmp_echo_ignore_broadcasts') : type !== ICMP_ADDRESS && type !== ICMP_ADDRESSREPLY) return icmpIncStats(ns, ICMP_MIB.InErrors);
   }
   // echo replies are for ping's datagram sockets (ping_rcv); nsemu's ping reads a raw one
   if (type === ICMP_ECHOREPLY) return;
-  if (type > NR_ICMP_TYPES) return icmpIncStats(ns, 'InErrors');
+  if (type > NR_ICMP_TYPES) return icmpIncStats(ns, ICMP_MIB.InErrors);
   switch (type) {
     case ICMP_ECHO:
       return icmpEcho(k, nsId, frame, ip, msg, brd);
@@ -121,13 +121,13 @@ function quoteOk(msg: Uint8Array): boolean {
 
 /** icmp_unreach: the sockets that care (ping's raw one) have their copy; a bad quote is an error. */
 function icmpUnreach(ns: Ns, msg: Uint8Array): void {
-  if (!quoteOk(msg)) icmpIncStats(ns, 'InErrors');
+  if (!quoteOk(msg)) icmpIncStats(ns, ICMP_MIB.InErrors);
 }
 
 /** icmp_redirect → icmp_socket_deliver → raw_icmp_error: every raw socket of the quoted
  *  protocol applies the redirect (raw_err → ipv4_sk_redirect). */
 function icmpRedirect(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip: number, msg: Uint8Array): void {
-  if (!quoteOk(msg)) return icmpIncStats(k.w.netns[nsId]!, 'InErrors');
+  if (!quoteOk(msg)) return icmpIncStats(k.w.netns[nsId]!, ICMP_MIB.InErrors);
   for (const sock of rawIcmpError(k, nsId, ipv4Proto(msg, ICMP_HLEN), d.ifindex)) ipv4SkRedirect(k, nsId, d, frame, ip, sock.bindDev);
 }
 

@@ -17,13 +17,13 @@ import { ipOutput } from './ip_output.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 import { nfCtMove } from '../netfilter/nf_conntrack_core.ts';
 import { nfBridgeUpPort } from '../netfilter/x_tables.ts';
-import { ipIncStats, ipUpdPoStats, netIncStats, type IpStat } from './snmp.ts';
+import { ipIncStats, ipUpdPoStats, netIncStats, IPSTATS_MIB, IPSTATS_PO } from './snmp.ts';
 import { HZ, inetGetpeer, jiffies } from './inetpeer.ts';
 import { ipRtSendRedirect, mkrouteInputDoRedirect } from './redirect.ts';
 import { skbCopy } from '../../kernel/skbuff.ts';
 
 /** IPSTATS_MIB_NOECTPKTS + the ECN field */
-const ECN_STATS: readonly IpStat[] = ['InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts'];
+const ECN_STATS = [IPSTATS_MIB.InNoECTPkts, IPSTATS_MIB.InECT1Pkts, IPSTATS_MIB.InECT0Pkts, IPSTATS_MIB.InCEPkts];
 /** ip_rt_error_cost, ip_rt_error_burst: ip_error answers a sender once a second, 5 in a row */
 const IP_RT_ERROR_COST = HZ;
 const IP_RT_ERROR_BURST = 5 * HZ;
@@ -38,19 +38,19 @@ function ipRcvCore(ns: Netns, frame: Uint8Array, ip: number): boolean {
   ipIncStats(ns, ECN_STATS[frame[ip + 1]! & 3]!);
   if (len < hl) return ipHdrError(ns);
   if (!ipv4ChecksumValid(frame, ip)) {
-    ipIncStats(ns, 'InCsumErrors');
+    ipIncStats(ns, IPSTATS_MIB.InCsumErrors);
     return ipHdrError(ns);
   }
   const total = ipv4TotalLength(frame, ip);
   if (len < total) {
-    ipIncStats(ns, 'InTruncatedPkts');
+    ipIncStats(ns, IPSTATS_MIB.InTruncatedPkts);
     return false;
   }
   return total >= hl || ipHdrError(ns);
 }
 
 function ipHdrError(ns: Netns): false {
-  ipIncStats(ns, 'InHdrErrors');
+  ipIncStats(ns, IPSTATS_MIB.InHdrErrors);
   return false;
 }
 
@@ -62,7 +62,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
   }
   const ip = ETH_HLEN;
   const ns = k.w.netns[nsId]!;
-  ipUpdPoStats(ns, 'In', rxFrame.length - ip);
+  ipUpdPoStats(ns, IPSTATS_PO.In, rxFrame.length - ip);
   if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_rcv', rxFrame);
   if (!ipRcvCore(ns, rxFrame, ip)) {
     if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_rcv_core', rxFrame, undefined, 'bad IPv4 header');
@@ -78,14 +78,14 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
   switch (v.kind) {
     case 'drop':
       // ip_error on a device that does not forward: EHOSTUNREACH, counted only
-      if (v.reason === 'noforward') ipIncStats(ns, 'InAddrErrors');
+      if (v.reason === 'noforward') ipIncStats(ns, IPSTATS_MIB.InAddrErrors);
       else if (v.reason === 'rpfilter') netIncStats(ns, 'IPReversePathFilter');
       return;
     case 'unreachable':
       ipError(k, nsId, frame, ip, v.code);
       return;
     case 'local': {
-      if (v.brd) ipUpdPoStats(ns, 'InBcast', ipv4TotalLength(frame, ip));
+      if (v.brd) ipUpdPoStats(ns, IPSTATS_PO.InBcast, ipv4TotalLength(frame, ip));
       const f = nfHookIpv4(k, nsId, 'INPUT', frame, ip, d);
       if (f) ipLocalDeliver(k, nsId, d, f, ip, v.brd);
       return;
@@ -94,11 +94,11 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
       // ip_forward: TTL expiry answers with time exceeded; otherwise decrement and send on
       if (ipv4Ttl(frame, ip) <= 1) {
         if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_forward', frame, undefined, `time to live exceeded (ttl ${ipv4Ttl(frame, ip)})`);
-        ipIncStats(ns, 'InHdrErrors');
+        ipIncStats(ns, IPSTATS_MIB.InHdrErrors);
         icmpSend(k, nsId, frame, ip, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL);
         return;
       }
-      ipIncStats(ns, 'ForwDatagrams');
+      ipIncStats(ns, IPSTATS_MIB.ForwDatagrams);
       const out = skbCopy(frame);
       if (ns.nfHooks) nfCtMove(k, frame, out);
       ipv4DecTtl(out, ip);
@@ -131,7 +131,7 @@ function traceRouteInput(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip
  *  once a second, 5 in a row — a budget kept in the inet_peer that icmp_send's limit draws on too. */
 function ipError(k: Kctx, nsId: number, frame: Uint8Array, ip: number, code: number): void {
   const ns = k.w.netns[nsId]!;
-  if (code === ICMP_NET_UNREACH) ipIncStats(ns, 'InNoRoutes');
+  if (code === ICMP_NET_UNREACH) ipIncStats(ns, IPSTATS_MIB.InNoRoutes);
   const peer = inetGetpeer(k, nsId, ipv4Src(frame, ip));
   const now = jiffies(k);
   const tokens = Math.min(peer.rateTokens + (now - peer.rateLast), IP_RT_ERROR_BURST);
@@ -149,5 +149,5 @@ function ipLocalDeliver(k: Kctx, nsId: number, d: Device, frame: Uint8Array, ip:
   const raw = rawV4Input(k, nsId, frame.subarray(ip, ip + ipv4TotalLength(frame, ip)), proto);
   if (proto === IPPROTO_ICMP) icmpRcv(k, nsId, d, frame, ip, brd);
   else if (!raw) return;
-  ipIncStats(k.w.netns[nsId]!, 'InDelivers');
+  ipIncStats(k.w.netns[nsId]!, IPSTATS_MIB.InDelivers);
 }

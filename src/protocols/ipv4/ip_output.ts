@@ -9,7 +9,7 @@ import { ipv4Dst, ipv4Emit, ipv4Proto, ipv4TotalLength, IPV4_HLEN, IPPROTO_ICMP 
 import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour.ts';
 import { ipRouteOutput, type OutRoute } from './route.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
-import { icmpOutCount, ipIncStats, ipUpdPoStats } from './snmp.ts';
+import { icmpOutCount, ipIncStats, ipUpdPoStats, IPSTATS_MIB, IPSTATS_PO } from './snmp.ts';
 import { allocSkb } from '../../kernel/skbuff.ts';
 
 /** Options of the headers nsemu builds: none (shared, never written). */
@@ -73,12 +73,12 @@ export function ipPushPendingFrames(k: Kctx, nsId: number, rt: OutRoute, frame: 
 /** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. False when
  *  the hook dropped it: sendmsg then fails with EPERM. */
 export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): boolean {
-  ipIncStats(k.w.netns[nsId]!, 'OutRequests');
+  ipIncStats(k.w.netns[nsId]!, IPSTATS_MIB.OutRequests);
   const dst = ipv4Dst(frame, ETH_HLEN);
   const f = nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev]);
   if (!f) {
     // the hook's verdict is ip_send_skb's error
-    ipIncStats(k.w.netns[nsId]!, 'OutDiscards');
+    ipIncStats(k.w.netns[nsId]!, IPSTATS_MIB.OutDiscards);
     return false;
   }
   let route = rt;
@@ -104,9 +104,9 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
   const frame = nfHookIpv4(k, nsId, 'POSTROUTING', skb, ETH_HLEN, undefined, d, rt.nexthop);
   if (!frame) return;
   const len = ipv4TotalLength(frame, ETH_HLEN);
-  if (rt.type === 'multicast') ipUpdPoStats(ns, 'OutMcast', len);
-  else if (rt.type === 'broadcast') ipUpdPoStats(ns, 'OutBcast', len);
-  ipUpdPoStats(ns, 'Out', len);
+  if (rt.type === 'multicast') ipUpdPoStats(ns, IPSTATS_PO.OutMcast, len);
+  else if (rt.type === 'broadcast') ipUpdPoStats(ns, IPSTATS_PO.OutBcast, len);
+  ipUpdPoStats(ns, IPSTATS_PO.Out, len);
   if (d.kind === 'loopback') {
     // __ipv4_neigh_lookup_noref keys loopback neighbours by 0.0.0.0: one NOARP entry appears
     const key = neighKey(d.ifindex, 0);

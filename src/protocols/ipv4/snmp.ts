@@ -1,29 +1,17 @@
 // The IPv4 SNMP MIBs of a namespace (include/uapi/linux/snmp.h; the counters of struct
 // netns_mib) and the files that show them: /proc/net/snmp and /proc/net/netstat
-// (net/ipv4/proc.c), /proc/net/snmp6 (net/ipv6/proc.c). The counters live in Netns.snmp, keyed
-// "MIB:Field": one ip_statistics table behind both the Ip and the IpExt lines, icmp_statistics,
-// icmpmsg_statistics by type (0x100 | type for the Out side), and net_statistics (TcpExt).
+// (net/ipv4/proc.c), /proc/net/snmp6 (net/ipv6/proc.c). As in the kernel, the counters every
+// packet touches are an array indexed by a constant (IPSTATS_MIB.InReceives is
+// IPSTATS_MIB_INRECEIVES): Netns.snmp holds ip_statistics (behind both the Ip and the IpExt
+// lines) then icmp_statistics; Netns.icmpmsg holds icmpmsg_statistics by type (0x100 | type
+// for the Out side) and Netns.netstat net_statistics (TcpExt) by name, both sparse.
 import type { Netns } from '../../kernel/types.ts';
 import { sysctlInt } from '../../kernel/sysctl.ts';
+import { ICMP_MIB, IP_LIST, IPEXT_LIST, IPSTATS_MIB, type IcmpField, type IpField } from '../../kernel/snmp.ts';
+
+export { ICMP_MIB, IPSTATS_MIB };
 
 type AnyNs = Netns | Netns;
-
-/** snmp4_ipstats_list: the Ip line, after Forwarding and DefaultTTL. */
-const IP_LIST = [
-  'InReceives', 'InHdrErrors', 'InAddrErrors', 'ForwDatagrams', 'InUnknownProtos', 'InDiscards',
-  'InDelivers', 'OutRequests', 'OutDiscards', 'OutNoRoutes', 'ReasmTimeout', 'ReasmReqds',
-  'ReasmOKs', 'ReasmFails', 'FragOKs', 'FragFails', 'FragCreates', 'OutTransmits',
-] as const;
-
-/** snmp4_ipextstats_list: the IpExt line of /proc/net/netstat (the same ip_statistics). */
-const IPEXT_LIST = [
-  'InNoRoutes', 'InTruncatedPkts', 'InMcastPkts', 'OutMcastPkts', 'InBcastPkts', 'OutBcastPkts',
-  'InOctets', 'OutOctets', 'InMcastOctets', 'OutMcastOctets', 'InBcastOctets', 'OutBcastOctets',
-  'InCsumErrors', 'InNoECTPkts', 'InECT1Pkts', 'InECT0Pkts', 'InCEPkts', 'ReasmOverlaps',
-] as const;
-
-/** icmp_statistics (the rest of the Icmp line comes from icmpmsg_statistics). */
-type IcmpStat = 'InMsgs' | 'InErrors' | 'InCsumErrors' | 'OutMsgs' | 'OutErrors' | 'OutRateLimitGlobal' | 'OutRateLimitHost';
 
 /** icmpmibmap: the per-type columns of the Icmp line. */
 const ICMP_MIB_MAP: readonly (readonly [string, number])[] = [
@@ -116,53 +104,71 @@ const TCP_LIST = 'RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens At
 const TCP_VALUES = '1 200 120000 -1 0 0 0 0 0 0 0 0 0 0 0';
 const UDP_LIST = 'InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors';
 
-export type IpStat = (typeof IP_LIST)[number] | (typeof IPEXT_LIST)[number];
+
+export type IpStat = number;
+type IcmpStat = number;
 export type NetStat = (typeof TCPEXT_LIST)[number];
 
-function add(ns: AnyNs, key: string, n: number): void {
-  ns.snmp[key] = (ns.snmp[key] ?? 0) + n;
+/** IP_UPD_PO_STATS's directions: the packets counter, its octets counter after it */
+export const IPSTATS_PO = {
+  In: [IPSTATS_MIB.InReceives, IPSTATS_MIB.InOctets],
+  Out: [IPSTATS_MIB.OutTransmits, IPSTATS_MIB.OutOctets],
+  InBcast: [IPSTATS_MIB.InBcastPkts, IPSTATS_MIB.InBcastOctets],
+  OutBcast: [IPSTATS_MIB.OutBcastPkts, IPSTATS_MIB.OutBcastOctets],
+  InMcast: [IPSTATS_MIB.InMcastPkts, IPSTATS_MIB.InMcastOctets],
+  OutMcast: [IPSTATS_MIB.OutMcastPkts, IPSTATS_MIB.OutMcastOctets],
+} as const;
+
+/** One counter by the name /proc shows it under ("Ip:InNoRoutes", "Icmp:InErrors",
+ *  "IcmpMsg:8", "TcpExt:IPReversePathFilter"), for readers outside the packet path. */
+export function snmpGet(ns: AnyNs, key: string): number {
+  const colon = key.indexOf(':');
+  const mib = key.slice(0, colon);
+  const field = key.slice(colon + 1);
+  if (mib === 'Ip' && Object.hasOwn(IPSTATS_MIB, field)) return ns.snmp[IPSTATS_MIB[field as IpField]]!;
+  if (mib === 'Icmp' && Object.hasOwn(ICMP_MIB, field)) return ns.snmp[ICMP_MIB[field as IcmpField]]!;
+  if (mib === 'IcmpMsg') return ns.icmpmsg[Number(field)] ?? 0;
+  if (mib === 'TcpExt') return ns.netstat[field] ?? 0;
+  throw new Error(`snmpGet: no counter ${key}`);
 }
 
-/** "Ip:Field" for every Ip/IpExt field, built once: the per-packet path builds no strings. */
-const IP_KEY = Object.fromEntries([...IP_LIST, ...IPEXT_LIST].map((f) => [f, `Ip:${f}`])) as Record<IpStat, string>;
-const ICMP_KEY: Record<IcmpStat, string> = { InMsgs: 'Icmp:InMsgs', InErrors: 'Icmp:InErrors', InCsumErrors: 'Icmp:InCsumErrors', OutMsgs: 'Icmp:OutMsgs', OutErrors: 'Icmp:OutErrors', OutRateLimitGlobal: 'Icmp:OutRateLimitGlobal', OutRateLimitHost: 'Icmp:OutRateLimitHost' };
-/** "IcmpMsg:N" for each type in (N) and out (0x100 | N) */
-const ICMPMSG_KEY = Array.from({ length: 0x200 }, (_, i) => `IcmpMsg:${i}`);
-const PO_PKTS = { In: 'InReceives', Out: 'OutTransmits', InBcast: 'InBcastPkts', OutBcast: 'OutBcastPkts', InMcast: 'InMcastPkts', OutMcast: 'OutMcastPkts' } as const;
-const PO_OCTETS = { In: 'InOctets', Out: 'OutOctets', InBcast: 'InBcastOctets', OutBcast: 'OutBcastOctets', InMcast: 'InMcastOctets', OutMcast: 'OutMcastOctets' } as const;
+const ipStat = (ns: AnyNs, f: IpField): number => ns.snmp[IPSTATS_MIB[f]]!;
+const icmp = (ns: AnyNs, f: IcmpField): number => ns.snmp[ICMP_MIB[f]]!;
+const icmpmsg = (ns: AnyNs, t: number): number => ns.icmpmsg[t] ?? 0;
 
-const get = (ns: AnyNs, key: string): number => ns.snmp[key] ?? 0;
-
-/** IP_ADD_STATS (IP_INC_STATS with n = 1). */
+/** IP_ADD_STATS (IP_INC_STATS with n = 1): `field` is an IPSTATS_MIB index. */
 export function ipIncStats(ns: AnyNs, field: IpStat, n = 1): void {
-  add(ns, IP_KEY[field], n);
+  ns.snmp[field] += n;
 }
 
-/** IP_UPD_PO_STATS: a packet and its octets (IPSTATS_MIB_IN, _OUT, _INBCAST, …). */
-export function ipUpdPoStats(ns: AnyNs, dir: 'In' | 'Out' | 'InBcast' | 'OutBcast' | 'InMcast' | 'OutMcast', len: number): void {
-  ipIncStats(ns, PO_PKTS[dir]);
-  ipIncStats(ns, PO_OCTETS[dir], len);
+/** IP_UPD_PO_STATS: a packet and its octets (IPSTATS_PO.In, .Out, .InBcast, …). */
+export function ipUpdPoStats(ns: AnyNs, dir: readonly [number, number], len: number): void {
+  const s = ns.snmp;
+  s[dir[0]]++;
+  s[dir[1]] += len;
 }
 
-/** ICMP_INC_STATS */
+/** ICMP_INC_STATS: `field` is an ICMP_MIB index. */
 export function icmpIncStats(ns: AnyNs, field: IcmpStat): void {
-  add(ns, ICMP_KEY[field], 1);
+  ns.snmp[field]++;
 }
 
 /** ICMPMSGIN_INC_STATS */
 export function icmpMsgInIncStats(ns: AnyNs, type: number): void {
-  add(ns, ICMPMSG_KEY[type & 0xff]!, 1);
+  const t = type & 0xff;
+  ns.icmpmsg[t] = (ns.icmpmsg[t] ?? 0) + 1;
 }
 
 /** icmp_out_count: what __ip_make_skb counts for every ICMP message a socket sends. */
 export function icmpOutCount(ns: AnyNs, type: number): void {
-  add(ns, ICMPMSG_KEY[0x100 | (type & 0xff)]!, 1);
-  icmpIncStats(ns, 'OutMsgs');
+  const t = 0x100 | (type & 0xff);
+  ns.icmpmsg[t] = (ns.icmpmsg[t] ?? 0) + 1;
+  icmpIncStats(ns, ICMP_MIB.OutMsgs);
 }
 
 /** NET_INC_STATS (LINUX_MIB_*) */
 export function netIncStats(ns: AnyNs, field: NetStat): void {
-  add(ns, `TcpExt:${field}`, 1);
+  ns.netstat[field] = (ns.netstat[field] ?? 0) + 1;
 }
 
 /** A header line and a value line, as seq_printf builds them ("Ip: A B" / "Ip: 1 2"). */
@@ -175,20 +181,20 @@ function pair(mib: string, names: readonly string[] | string, values: readonly (
 /** icmpmsg_put: the types seen, at most 16 to a pair of lines. */
 function icmpMsgPut(ns: AnyNs): string {
   const seen: number[] = [];
-  for (let i = 0; i < 0x200; i++) if (get(ns, `IcmpMsg:${i}`)) seen.push(i);
+  for (let i = 0; i < 0x200; i++) if (icmpmsg(ns, i)) seen.push(i);
   let out = '';
   for (let i = 0; i < seen.length; i += 16) {
     const chunk = seen.slice(i, i + 16);
-    out += pair('IcmpMsg', chunk.map((t) => `${t & 0x100 ? 'Out' : 'In'}Type${t & 0xff}`), chunk.map((t) => get(ns, `IcmpMsg:${t}`)));
+    out += pair('IcmpMsg', chunk.map((t) => `${t & 0x100 ? 'Out' : 'In'}Type${t & 0xff}`), chunk.map((t) => icmpmsg(ns, t)));
   }
   return out;
 }
 
 /** snmp_seq_show: /proc/net/snmp */
 export function procNetSnmp(ns: AnyNs): string {
-  const ip = pair('Ip', ['Forwarding', 'DefaultTTL', ...IP_LIST], [sysctlInt(ns, 'ipv4/conf/all/forwarding') ? 1 : 2, sysctlInt(ns, 'ipv4/ip_default_ttl'), ...IP_LIST.map((f) => get(ns, `Ip:${f}`))]);
-  const icmpIn = [get(ns, 'Icmp:InMsgs'), get(ns, 'Icmp:InErrors'), get(ns, 'Icmp:InCsumErrors'), ...ICMP_MIB_MAP.map(([, t]) => get(ns, `IcmpMsg:${t}`))];
-  const icmpOut = [get(ns, 'Icmp:OutMsgs'), get(ns, 'Icmp:OutErrors'), get(ns, 'Icmp:OutRateLimitGlobal'), get(ns, 'Icmp:OutRateLimitHost'), ...ICMP_MIB_MAP.map(([, t]) => get(ns, `IcmpMsg:${0x100 | t}`))];
+  const ip = pair('Ip', ['Forwarding', 'DefaultTTL', ...IP_LIST], [sysctlInt(ns, 'ipv4/conf/all/forwarding') ? 1 : 2, sysctlInt(ns, 'ipv4/ip_default_ttl'), ...IP_LIST.map((f) => ipStat(ns, f))]);
+  const icmpIn = [icmp(ns, 'InMsgs'), icmp(ns, 'InErrors'), icmp(ns, 'InCsumErrors'), ...ICMP_MIB_MAP.map(([, t]) => icmpmsg(ns, t))];
+  const icmpOut = [icmp(ns, 'OutMsgs'), icmp(ns, 'OutErrors'), icmp(ns, 'OutRateLimitGlobal'), icmp(ns, 'OutRateLimitHost'), ...ICMP_MIB_MAP.map(([, t]) => icmpmsg(ns, 0x100 | t))];
   const icmpNames = ['InMsgs', 'InErrors', 'InCsumErrors', ...ICMP_MIB_MAP.map(([n]) => `In${n}`), 'OutMsgs', 'OutErrors', 'OutRateLimitGlobal', 'OutRateLimitHost', ...ICMP_MIB_MAP.map(([n]) => `Out${n}`)];
   const udpZeros = UDP_LIST.split(' ').map(() => 0);
   return ip + pair('Icmp', icmpNames, [...icmpIn, ...icmpOut]) + icmpMsgPut(ns) + pair('Tcp', TCP_LIST, TCP_VALUES) + pair('Udp', UDP_LIST, udpZeros) + pair('UdpLite', UDP_LIST, udpZeros);
@@ -197,8 +203,8 @@ export function procNetSnmp(ns: AnyNs): string {
 /** netstat_seq_show: /proc/net/netstat */
 export function procNetNetstat(ns: AnyNs): string {
   return (
-    pair('TcpExt', TCPEXT_LIST, TCPEXT_LIST.map((f) => get(ns, `TcpExt:${f}`))) +
-    pair('IpExt', IPEXT_LIST, IPEXT_LIST.map((f) => get(ns, `Ip:${f}`))) +
+    pair('TcpExt', TCPEXT_LIST, TCPEXT_LIST.map((f) => ns.netstat[f] ?? 0)) +
+    pair('IpExt', IPEXT_LIST, IPEXT_LIST.map((f) => ipStat(ns, f))) +
     pair('MPTcpExt', MPTCPEXT_LIST, MPTCPEXT_LIST.map(() => 0))
   );
 }
