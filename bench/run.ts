@@ -67,8 +67,8 @@ for (let i = 0; i < args.length; i++) {
 const RUNS = o.runs || (o.quick ? 3 : 5);
 const CAP_MS = (o.cap || (o.quick ? 12 : 180)) * 1000;
 const SIZES = o.quick
-  ? { pings: 2000, mesh: 12, setup: 100, rss: [200, 500, 1000], cases: 40 }
-  : { pings: 20_000, mesh: 64, setup: 1000, rss: [1000, 5000, 10_000], cases: 500 };
+  ? { pings: 2000, mesh: 12, meshPings: 10, setup: 100, rss: [200, 500, 1000], cases: 40 }
+  : { pings: 20_000, mesh: 64, meshPings: 50, setup: 1000, rss: [1000, 5000, 10_000], cases: 500 };
 const selected = (id: RowId): boolean => o.only.length === 0 || o.only.includes(id);
 
 // ---------------------------------------------------------------------------------------------
@@ -341,7 +341,7 @@ async function pingRow(id: RowId, title: string, setup: string, targetRatio: num
 
 async function meshRow(): Promise<void> {
   const n = SIZES.mesh;
-  const spec = { setup: meshSetup(n), pre: meshCounters(n), workload: meshWorkload(n), post: meshCounters(n), runs: RUNS, fresh: true };
+  const spec = { setup: meshSetup(n), pre: meshCounters(n), workload: meshWorkload(n, SIZES.meshPings), post: meshCounters(n), runs: RUNS, fresh: true };
   const c = await runChild({ kind: 'script', ...spec }, CAP_MS, 'mesh-hops');
   const hops = (r: { pre?: string; post?: string }): number => rxPackets(r.post ?? '') - rxPackets(r.pre ?? '');
   const ok = c.runs.filter((r) => r.status === 0);
@@ -349,7 +349,7 @@ async function meshRow(): Promise<void> {
   const kOk = k && !k.error ? k.runs : [];
   const rate = (r: { ms: number; pre?: string; post?: string }): number => hops(r) / (r.ms / 1000);
   const notes = [...capNote(c, `after ${ok.length} of ${RUNS} runs`), ...kernelNote(k)];
-  if (ok.length) notes.push(`nsemu: ${hops(ok[0]!)} frame hops (rx_packets over every device) for ${n * (n - 1)} pings in ${secs(median(ok.map((r) => r.ms)))}`);
+  if (ok.length) notes.push(`nsemu: ${hops(ok[0]!)} frame hops (rx_packets over every device) for ${n} × ${SIZES.meshPings} broadcast pings (${n * (n - 1) * SIZES.meshPings} echo replies) in ${secs(median(ok.map((r) => r.ms)))}`);
   if (kOk.length) notes.push(`kernel: ${hops(kOk[0]!)} frame hops in ${secs(median(kOk.map((r) => r.ms)))}`);
   const bad = c.runs.find((r) => r.status !== 0);
   if (bad) notes.push(`nsemu: a ping failed (status ${bad.status}): ${bad.output?.slice(-300)}`);
