@@ -71,7 +71,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
   // PREROUTING: conntrack, and DNAT before the route is chosen; not again for a frame a bridge
   // passed up after br_netfilter ran it (ip_sabotage_in)
   const sabotaged = ns.nfHooks && nfBridgeUpPort(k, nsId, rxFrame, d) !== undefined;
-  const frame = sabotaged ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
+  const frame = sabotaged || !ns.nfHooks ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
   if (!frame) return;
   const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
   if (k.m.tracer) traceRouteInput(k, nsId, d, frame, ip, v);
@@ -86,7 +86,7 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
       return;
     case 'local': {
       if (v.brd) ipUpdPoStats(ns, IPSTATS_PO.InBcast, ipv4TotalLength(frame, ip));
-      const f = nfHookIpv4(k, nsId, 'INPUT', frame, ip, d);
+      const f = ns.nfHooks ? nfHookIpv4(k, nsId, 'INPUT', frame, ip, d) : frame;
       if (f) ipLocalDeliver(k, nsId, d, f, ip, v.brd);
       return;
     }

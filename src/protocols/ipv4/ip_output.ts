@@ -73,19 +73,21 @@ export function ipPushPendingFrames(k: Kctx, nsId: number, rt: OutRoute, frame: 
 /** ip_local_out: a locally generated packet passes the OUTPUT hook, then goes out. False when
  *  the hook dropped it: sendmsg then fails with EPERM. */
 export function ipLocalOut(k: Kctx, nsId: number, rt: OutRoute, frame: Uint8Array): boolean {
-  ipIncStats(k.w.netns[nsId]!, IPSTATS_MIB.OutRequests);
+  const ns = k.w.netns[nsId]!;
+  ipIncStats(ns, IPSTATS_MIB.OutRequests);
   const dst = ipv4Dst(frame, ETH_HLEN);
-  const f = nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, k.w.netns[nsId]?.devs[rt.dev]);
+  // NF_HOOK: with no table and no conntrack user in the namespace, no hook is registered
+  const f = ns.nfHooks ? nfHookIpv4(k, nsId, 'OUTPUT', frame, ETH_HLEN, undefined, ns.devs[rt.dev]) : frame;
   if (!f) {
     // the hook's verdict is ip_send_skb's error
-    ipIncStats(k.w.netns[nsId]!, IPSTATS_MIB.OutDiscards);
+    ipIncStats(ns, IPSTATS_MIB.OutDiscards);
     return false;
   }
   let route = rt;
   if (ipv4Dst(f, ETH_HLEN) !== dst) {
     // ip_route_me_harder: DNAT in OUTPUT changed the destination; route it again
     try {
-      route = ipRouteOutput(k.w.netns[nsId]!, ipv4Dst(f, ETH_HLEN));
+      route = ipRouteOutput(ns, ipv4Dst(f, ETH_HLEN));
     } catch {
       return true;
     }
@@ -101,7 +103,7 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
   if (!d) return;
   if (k.m.tracer) ktrace(k, nsId, d.name, 'ip_output', skb, `${rt.type}${rt.nexthop !== ipv4Dst(skb, ETH_HLEN) ? ` via ${ipv4ToText(rt.nexthop)}` : ''} dev ${d.name}`);
   // ip_output's POSTROUTING: SNAT/MASQUERADE, then conntrack confirms the flow
-  const frame = nfHookIpv4(k, nsId, 'POSTROUTING', skb, ETH_HLEN, undefined, d, rt.nexthop);
+  const frame = ns.nfHooks ? nfHookIpv4(k, nsId, 'POSTROUTING', skb, ETH_HLEN, undefined, d, rt.nexthop) : skb;
   if (!frame) return;
   const len = ipv4TotalLength(frame, ETH_HLEN);
   if (rt.type === 'multicast') ipUpdPoStats(ns, IPSTATS_PO.OutMcast, len);
