@@ -27,6 +27,15 @@ function natHook(p: XtPkt, manip: NatManip): Uint8Array | null {
   return nfNatPacket(p.k, e, c.ctinfo, manip, p.frame, p.ip);
 }
 
+/** The packet goes on as NAT left it (a rewritten copy keeps the original's bridge port), or
+ *  not at all. */
+function step(p: XtPkt, f: Uint8Array | null): boolean {
+  if (!f) return false;
+  if (f !== p.frame) nfBridgeMove(p.k, p.frame, f);
+  p.frame = f;
+  return true;
+}
+
 function table(p: XtPkt, name: string): boolean {
   const t = p.k.w.netns[p.nsId]!.nf[name];
   if (!t?.[p.hook]) return true;
@@ -45,11 +54,13 @@ export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Arra
   const ns = k.w.netns[nsId];
   if (!ns?.nfHooks) return frame;
   const ct = ns.ct.users > 0;
-  const p: XtPkt = { k, nsId, hook, frame, ip, indev, outdev, nexthop, ...(phys ?? { physin: nfBridgeUpPort(k, nsId, frame, indev) }) };
-  const step = (f: Uint8Array | null): boolean => {
-    if (f && f !== p.frame) nfBridgeMove(k, p.frame, f);
-    if (f) p.frame = f;
-    return f !== null;
+  // one shape for every packet (no spread, no closure: this runs at every hook of every packet)
+  const p: XtPkt = {
+    k, nsId, hook, frame, ip, indev, outdev, nexthop,
+    physin: phys ? phys.physin : nfBridgeUpPort(k, nsId, frame, indev),
+    physout: phys?.physout,
+    hotdrop: false,
+    decided: undefined,
   };
   switch (hook) {
     case 'PREROUTING':
@@ -57,7 +68,7 @@ export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Arra
       if (!table(p, 'raw')) return null;
       if (ct) nfConntrackIn(k, nsId, p.frame, ip);
       if (!table(p, 'mangle')) return null;
-      if (ct && !step(natHook(p, 'DST'))) return null;
+      if (ct && !step(p, natHook(p, 'DST'))) return null;
       if (hook === 'OUTPUT' && !table(p, 'filter')) return null;
       return p.frame;
     case 'FORWARD':
@@ -66,7 +77,7 @@ export function nfHookIpv4(k: Kctx, nsId: number, hook: NfHook, frame: Uint8Arra
     case 'POSTROUTING':
       if (!table(p, 'mangle')) return null;
       if (hook === 'INPUT' && !table(p, 'filter')) return null;
-      if (ct && !step(natHook(p, 'SRC'))) return null;
+      if (ct && !step(p, natHook(p, 'SRC'))) return null;
       if (ct) nfConntrackConfirm(k, nsId, p.frame);
       return p.frame;
   }
