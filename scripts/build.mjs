@@ -5,6 +5,7 @@
 //   node scripts/build.mjs          (npm run build; also run by npm ci / npm install: "prepare")
 //   dist/nsemu.js, dist/chunks/     the bundle: dependencies included, code split so that what a
 //                                   run does not reach (just-bash's tools, nsemu verify) is not loaded
+//   dist/whatif-worker.js           the worker threads of nsemu whatif (sharing dist/chunks/)
 //   dist/vendor/mvdan-sh.{cjs,cache}  the shell parser and its V8 code cache (scripts/bundle/)
 //   dist/sources.json               the files it was built from (bin/nsemu.js compares their times)
 // NSEMU_BUNDLE_DEPS=0 keeps the dependencies external, NSEMU_SPLIT=0 makes one file, and
@@ -18,7 +19,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const external = process.env.NSEMU_BUNDLE_DEPS === '0' ? Object.keys(pkg.dependencies ?? {}) : [];
+// tinypool stays a package import: it starts its threads with its own entry file, found beside
+// its module (node_modules/tinypool/dist/entry/worker.js), which a bundle would not have
+const external = process.env.NSEMU_BUNDLE_DEPS === '0' ? Object.keys(pkg.dependencies ?? {}) : ['tinypool'];
 
 // Packages that a bundled dependency imports only on some paths and that are not installed
 // (optional peers such as just-bash's @mongodb-js/zstd) stay imports, failing only if reached.
@@ -45,7 +48,8 @@ const out = join(root, 'dist');
 rmSync(out, { recursive: true, force: true });
 const r = await build({
   absWorkingDir: root,
-  entryPoints: { nsemu: 'src/cli/main.ts' },
+  // dist/whatif-worker.js: what nsemu whatif's worker threads run (src/cli/whatif.ts finds it)
+  entryPoints: { nsemu: 'src/cli/main.ts', 'whatif-worker': 'src/cli/whatif-worker.ts' },
   outdir: out,
   bundle: true,
   splitting: process.env.NSEMU_SPLIT !== '0',
