@@ -166,13 +166,34 @@ function fill(p: Plan, src: Record<string, string> | undefined): Record<string, 
   return t;
 }
 
+// Namespace tables whose conf/all and conf/default directories hold the defaults (no sysctl has
+// been written to them since they were made): a new namespace inheriting from one, and a device
+// registered in one, get a copy of a table made once. The copies are spread from an object
+// JSON.parse made, which V8 gives a shared shape (keys added one by one to an object literal
+// make a dictionary past a dozen keys): copying one is a single step, reading it a fixed offset.
+const pristine = new WeakSet<Record<string, string>>();
+const shaped = (t: Record<string, string>): Record<string, string> => JSON.parse(JSON.stringify(t)) as Record<string, string>;
+
 /** The sysctl table of a new namespace. `init` is the initial namespace's table, if any. */
 export function newNetnsSysctls(init: Record<string, string> | undefined): Record<string, string> {
+  if (init && pristine.has(init)) {
+    const t = { ...NS_TEMPLATE };
+    pristine.add(t);
+    return t;
+  }
+  const t = fillNetns(init);
+  if (!init) pristine.add(t);
+  return t;
+}
+
+function fillNetns(init: Record<string, string> | undefined): Record<string, string> {
   const t = fill(init ? NS_PLAN : INIT_NS_PLAN, init);
   // ip_forward is conf/all/forwarding under another name
   t['ipv4/ip_forward'] = t['ipv4/conf/all/forwarding']!;
   return t;
 }
+/** what fillNetns makes from an initial namespace's table of defaults */
+const NS_TEMPLATE = shaped(fillNetns(fillNetns(undefined)));
 
 // Per-device directories live on the device, as the kernel keeps them in in_device->cnf,
 // inet6_dev->cnf and the device's neigh_parms: keys "ipv4/KEY", "ipv6/KEY", "neigh/KEY".
@@ -189,6 +210,11 @@ const DEV_PLAN: Plan = (() => {
 
 /** The device's sysctl table, from conf/default of its namespace (at registration). */
 export function devSysctls(ns: AnyNs): Record<string, string> {
+  if (pristine.has(ns.sysctl)) return { ...DEV_TEMPLATE };
+  return fillDev(ns);
+}
+
+function fillDev(ns: AnyNs): Record<string, string> {
   const t: Record<string, string> = {};
   const { keys, vals, from } = DEV_PLAN;
   for (let i = 0; i < keys.length; i++) {
@@ -197,6 +223,8 @@ export function devSysctls(ns: AnyNs): Record<string, string> {
   }
   return t;
 }
+/** what fillDev makes in a namespace whose conf/default holds the defaults */
+const DEV_TEMPLATE = shaped(fillDev({ sysctl: NS_TEMPLATE } as AnyNs));
 
 /** Map a /proc/sys/net path to its table and key: the namespace's, or a device's. */
 function locate(ns: AnyNs, path: string): { t: Record<string, string>; key: string } | undefined {
@@ -269,6 +297,8 @@ export function sysctlWrite(k: Kctx, netns: number, path: string, value: string,
   if (!ns || !loc || loc.t[loc.key] === undefined) throw kerr('ENOENT');
   if (uid !== 0) throw kerr('EACCES');
   const text = value.trim();
+  // (a write that fails below leaves the table as it was, but it is no longer known to be pristine)
+  pristine.delete(ns.sysctl);
   let v: string;
   if (MULTI.has(path)) {
     const parts = text.split(/\s+/);
