@@ -1628,7 +1628,8 @@ export class Shell {
       // fast path: a plain literal word
       if (w.parts.length === 1 && w.parts[0]!.k === 'lit') {
         const v = (w.parts[0] as { v: string }).v;
-        if (!/[\\~*?[{]/.test(v)) {
+        // (a lone `[`, the test command, is no pattern: hasGlob wants a `]` after it)
+        if (!/[\\~*?[{]/.test(v) || v === '[') {
           out.push(v);
           continue;
         }
@@ -1636,6 +1637,12 @@ export class Shell {
       const one = this.simpleField(w.parts, false, false);
       if (one !== undefined) {
         out.push(one);
+        continue;
+      }
+      // a lone $((...)): one field, unless IFS holds a character of a number
+      const arith = w.parts.length === 1 ? loneArith(w.parts[0]!) : undefined;
+      if (arith && (arith.quoted || !/[0-9-]/.test(this.ifs()))) {
+        out.push(String(await this.arith(arith.p.x, arith.p.text)));
         continue;
       }
       for (const f of await this.expandFields(w)) out.push(f);
@@ -2032,15 +2039,13 @@ export class Shell {
     const fields: Seg[][] = [];
     let cur: Seg[] = [];
     let started = false;
-    const finish = (): void => {
-      fields.push(cur);
-      cur = [];
-      started = false;
-    };
     for (const g of segs) {
       if (g === BRK) {
-        if (started) finish();
-        else cur = [];
+        if (started) {
+          fields.push(cur);
+          started = false;
+        }
+        cur = [];
         continue;
       }
       if (!g.split || ifs === '') {
@@ -2056,10 +2061,11 @@ export class Shell {
             buf = '';
             started = true;
           }
-          if (' \t\n'.includes(ch)) {
-            if (started) finish();
-          } else {
-            finish();
+          // a field ends here: at IFS white space only if one has started
+          if (started || !' \t\n'.includes(ch)) {
+            fields.push(cur);
+            cur = [];
+            started = false;
           }
         } else buf += ch;
       }
@@ -2068,7 +2074,7 @@ export class Shell {
         started = true;
       }
     }
-    if (started) finish();
+    if (started) fields.push(cur);
     return fields;
   }
 
@@ -2563,6 +2569,13 @@ class ShellArithEnv implements ArithEnv {
   get strict(): boolean {
     return this.sh.opts.nounset;
   }
+}
+
+/** `$((...))` or `"$((...))"` */
+function loneArith(p: WordPart): { p: WordPart & { k: 'arith' }; quoted: boolean } | undefined {
+  if (p.k === 'arith') return { p, quoted: false };
+  if (p.k === 'dq' && p.parts.length === 1 && p.parts[0]!.k === 'arith') return { p: p.parts[0]!, quoted: true };
+  return undefined;
 }
 
 function errexitApplies(c: Cmd): boolean {
