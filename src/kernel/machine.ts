@@ -288,26 +288,31 @@ export class Machine {
     );
     this.procs.set(p.pid, p);
     this.runnable++;
-    const finish = (status: number): void => {
-      p.exited = true;
-      p.status = status;
-      this.procs.delete(p.pid);
-      this.onExit?.(this, p);
-      p.exitQueue.wakeAll(this);
-      this.runnable--;
-      if (this.runnable === 0) this.kick();
-    };
     // Start on a microtask so the caller can finish wiring (pipes, $!) before it runs.
     queueMicrotask(() => {
-      main(p).then(finish, (e: unknown) => {
-        if (e instanceof Killed) finish(128 + e.sig);
-        else {
-          this.onNotice(`nsemu: internal error in ${p.comm}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          finish(70);
-        }
-      });
+      main(p).then(
+        (status) => this.finish(p, status),
+        (e: unknown) => {
+          if (e instanceof Killed) this.finish(p, 128 + e.sig);
+          else {
+            this.onNotice(`nsemu: internal error in ${p.comm}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+            this.finish(p, 70);
+          }
+        },
+      );
     });
     return p;
+  }
+
+  /** A process's main has returned (or thrown): it exits with `status`. */
+  private finish(p: Process, status: number): void {
+    p.exited = true;
+    p.status = status;
+    this.procs.delete(p.pid);
+    this.onExit?.(this, p);
+    p.exitQueue.wakeAll(this);
+    this.runnable--;
+    if (this.runnable === 0) this.kick();
   }
 
   /** Pid the next spawned process will get ($! needs it before the child runs). */
