@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMachine, type ExecResult, type NsemuMachine } from '../src/index.ts';
-import { addressesOf, commands, invariants, probes, topology, type MachineLike } from '../src/fast-check/index.ts';
+import { addressesOf, commands, invariants, probes, routerChain, topology, type MachineLike } from '../src/fast-check/index.ts';
 import type { Tap } from '../src/capture/taps.ts';
 
 /** what nsemu says when it is nsemu's fault, not the script's */
@@ -120,6 +120,29 @@ describe('the invariants hold on sampled topologies', () => {
       { numRuns: 15, seed: 14 },
     );
     expect(forwarded).toBeGreaterThan(0);
+  });
+
+  it('routerChain: reachability is symmetric, and the hosts reach each other exactly when every link is up and no rule drops them', async () => {
+    const seen = { delivered: 0, not: 0 };
+    await fc.assert(
+      fc.asyncProperty(routerChain({ maxRouters: 3 }), async (t) => {
+        const m = await t.build();
+        const rows = await invariants.reachabilitySymmetric(m);
+        const { namespaces, links, rules } = t.spec;
+        const far = links.at(-1)!.b.address!.split('/')[0]!;
+        const row = rows.find((r) => r.from === namespaces[0] && r.to === far)!;
+        const open = links.every((l) => l.a.up && l.b.up) && rules.length === 0;
+        expect(row.disposition === 'delivered', `${row.disposition} ${row.reason ?? ''}\n${t.script}`).toBe(open);
+        // and a real ping agrees
+        const ping = await m.exec(`ip netns exec ${namespaces[0]} ping -c 1 -W 1 ${far}`);
+        expect(ping.status === 0).toBe(open);
+        seen[open ? 'delivered' : 'not']++;
+      }),
+      { numRuns: 20, seed: 21 },
+    );
+    // both outcomes were drawn
+    expect(seen.delivered).toBeGreaterThan(0);
+    expect(seen.not).toBeGreaterThan(0);
   });
 
   it('ttlBoundsLoops on a real routing loop: the ping ends by TTL, with bounded frames', async () => {

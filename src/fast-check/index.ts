@@ -4,6 +4,7 @@
 //                    iptables rules), each `{ script, spec, build() }`: a bash script that runs
 //                    unchanged on a real Linux box as root, the plain data it was made from, and
 //                    a machine with the script run in it
+//   routerChain(opts?) two hosts and a chain of routers routed both ways (symmetric by design)
 //   commands(topo?)  random tool command lines (ip, iptables, sysctl, bridge), valid and not
 //   probes(topo)     random (from namespace, to address) pairs of a topology
 //   invariants       ready properties (async functions that throw a readable Error when violated)
@@ -177,7 +178,76 @@ function compileTopology(d: Draw, prefix: string): Topology {
     const m = r.match === 'icmp' ? '-p icmp --icmp-type echo-request' : `-${r.match} ${a}`;
     return { ns: ns[r.ns % ns.length]!, rule: `-A ${r.chain} ${m} -j ${r.target}` };
   });
-  const spec: TopologySpec = { namespaces: ns, links, bridges, routers, routes, rules };
+  return topologyOf({ namespaces: ns, links, bridges, routers, routes, rules });
+}
+
+export interface RouterChainOptions {
+  /** routers between the two hosts, at most (default 3; at least 1) */
+  maxRouters?: number;
+  /** FORWARD rules on the hosts' addresses (-s/-d) in routers, at most (default 2; 0 for none) */
+  maxRules?: number;
+  /** links left down (on by default) */
+  downLinks?: boolean;
+  /** the namespaces' name prefix (default `rc`: rc0 … rcN, the hosts at both ends) */
+  prefix?: string;
+}
+
+/**
+ * A chain of routers between two hosts, routed both ways: host rc0, routers rc1 … rc(n-1),
+ * host rcN, link k joining node k and k+1 as 10.66.k.0/24 (.1 on the left, .2 on the right);
+ * the hosts have a default route to their neighbour, each router a route to every subnet
+ * beyond its neighbours through them. Links go down as a whole, and a rule drops what a router
+ * forwards from or to one of the hosts, which a ping's request and its reply both carry (paths
+ * are the same both ways in a chain): so what one end reaches the other does too, and
+ * reachabilitySymmetric holds on every draw. (Rules in INPUT or OUTPUT, or on a router's own
+ * addresses, would not keep that: a router answers from the address pinged but asks from
+ * the one toward the host.)
+ */
+export function routerChain(opts: RouterChainOptions = {}): fc.Arbitrary<Topology> {
+  const maxRouters = Math.max(1, opts.maxRouters ?? 3);
+  const down = opts.downLinks === false ? fc.constant(false) : fc.nat({ max: 7 }).map((x) => x === 0);
+  const rule = fc.record({
+    router: fc.nat({ max: 15 }),
+    match: fc.constantFrom<'s' | 'd'>('s', 'd'),
+    host: fc.boolean(),
+    target: fc.constantFrom<'DROP' | 'REJECT'>('DROP', 'REJECT'),
+  });
+  return fc
+    .record({ routers: fc.integer({ min: 1, max: maxRouters }), down: fc.array(down, { minLength: maxRouters + 1, maxLength: maxRouters + 1 }), rules: fc.array(rule, { maxLength: Math.max(0, opts.maxRules ?? 2) }) })
+    .map(({ routers, down: downs, rules }) => {
+      const prefix = opts.prefix ?? 'rc';
+      const ns = Array.from({ length: routers + 2 }, (_, k) => `${prefix}${k}`);
+      const last = ns.length - 1;
+      const links: TopologySpec['links'] = [];
+      for (let k = 0; k < last; k++) {
+        const up = !downs[k];
+        links.push({ a: { ns: ns[k]!, dev: `r${k}b`, address: `10.66.${k}.1/24`, up }, b: { ns: ns[k + 1]!, dev: `r${k + 1}a`, address: `10.66.${k}.2/24`, up } });
+      }
+      // a route through link k (its gateway is on k); none through a link that is down, where
+      // the kernel refuses the gateway ("Nexthop has invalid gateway")
+      const routes: RouteSpec[] = [];
+      const via = (n: number, k: number, route: string): void => void (links[k]!.a.up && routes.push({ ns: ns[n]!, route }));
+      via(0, 0, 'default via 10.66.0.2');
+      via(last, last - 1, `default via 10.66.${last - 1}.1`);
+      for (let r = 1; r < last; r++) {
+        for (let k = 0; k < r - 1; k++) via(r, r - 1, `10.66.${k}.0/24 via 10.66.${r - 1}.1`);
+        for (let k = r + 1; k < last; k++) via(r, r, `10.66.${k}.0/24 via 10.66.${r}.2`);
+      }
+      const hosts = ['10.66.0.1', `10.66.${last - 1}.2`];
+      const spec: TopologySpec = {
+        namespaces: ns,
+        links,
+        bridges: [],
+        routers: ns.slice(1, last),
+        routes,
+        rules: rules.map((x) => ({ ns: ns[1 + (x.router % routers)]!, rule: `-A FORWARD -${x.match} ${hosts[x.host ? 1 : 0]} -j ${x.target}` })),
+      };
+      return topologyOf(spec);
+    });
+}
+
+/** A topology's script and builder, from its spec. */
+function topologyOf(spec: TopologySpec): Topology {
   const script = topologyScript(spec);
   return {
     script,
