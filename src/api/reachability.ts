@@ -26,7 +26,7 @@ import { allocIpFrame, fillIpHeader, ipPushPendingFrames, nextIpId } from '../pr
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 import { machineTaps, type Tap } from '../capture/taps.ts';
 import { neighLookup } from '../protocols/neighbour.ts';
-import { snmpGet } from '../protocols/ipv4/snmp.ts';
+import { ICMP_MIB, IPSTATS_MIB, type IcmpField, type IpField } from '../kernel/snmp.ts';
 import { INIT_NS } from './snapshot.ts';
 import type { NsemuMachine } from './machine.ts';
 import { UNREACH } from '../userland/ping.ts';
@@ -173,8 +173,21 @@ function nfCounterValues(ns: Netns): number[] {
   return out;
 }
 
+/** Where each of SNMP_KEYS is kept, found once (a probe reads them in every namespace it
+ *  passes): its index in Netns.snmp (ip_statistics, icmp_statistics), or its TcpExt name in
+ *  Netns.netstat (net_statistics). */
+const SNMP_SLOTS: readonly (number | string)[] = SNMP_KEYS.map((k) => {
+  const [mib, field] = k.split(':') as [string, string];
+  return mib === 'Ip' ? IPSTATS_MIB[field as IpField] : mib === 'Icmp' ? ICMP_MIB[field as IcmpField] : field;
+});
+
+function snmpValue(ns: Netns, i: number): number {
+  const slot = SNMP_SLOTS[i]!;
+  return typeof slot === 'number' ? ns.snmp[slot]! : (ns.netstat[slot] ?? 0);
+}
+
 function snmpValues(ns: Netns): number[] {
-  return SNMP_KEYS.map((k) => snmpGet(ns, k));
+  return SNMP_KEYS.map((_, i) => snmpValue(ns, i));
 }
 
 
@@ -404,7 +417,7 @@ class Prober {
   private syncBase(id: number, ns: Netns | undefined): void {
     if (!ns) return;
     const sb = this.snmpBase.get(id);
-    if (sb) for (let i = 0; i < SNMP_KEYS.length; i++) sb[i] = snmpGet(ns, SNMP_KEYS[i]!);
+    if (sb) for (let i = 0; i < SNMP_KEYS.length; i++) sb[i] = snmpValue(ns, i);
     else this.snmpBase.set(id, snmpValues(ns));
     if (ns.nfHooks || this.nfBase.has(id)) this.nfBase.set(id, nfCounterValues(ns));
   }
