@@ -247,8 +247,8 @@ export function parse(src: string, name = ''): Stmt[] {
 // generator (the differential cases, benchmark loops) share most of their lines. A script is cut
 // into chunks at the ends of the lines where a top-level command list is complete (what bash
 // itself does reading a file); each chunk's statements are parsed once and kept by the chunk's
-// text, with line numbers counted from the chunk's first line; a script's statements are the
-// copies of its chunks' statements with their lines moved to where the chunk is. The result is
+// text, with line numbers counted from the chunk's first line; a script's statements are its
+// chunks' statements with their lines moved to where the chunk is (a copy, itself kept). The result is
 // the statements parse() gives for the whole text. Whenever that is not certain the whole text
 // goes to parse(): here-documents (their bodies follow the line that opens them), a chunk that
 // is a syntax error, text that ends inside a command. A line ending in a backslash continues on
@@ -293,6 +293,21 @@ function moved<T>(v: T, by: number): T {
   return out as T;
 }
 
+/** A chunk's statements placed `at` lines down, kept by place and text: statements are never
+ *  changed once made, so scripts that share a line at the same place share its statements. */
+const placed = new Map<string, Stmt[]>();
+function placedAt(stmts: Stmt[], text: string, at: number): Stmt[] {
+  if (at === 0) return stmts;
+  const key = `${at}:${text}`;
+  let r = placed.get(key);
+  if (!r) {
+    r = stmts.map((st) => moved(st, at));
+    if (placed.size >= CHUNK_CACHE_SIZE) placed.clear();
+    placed.set(key, r);
+  }
+  return r;
+}
+
 /** parse() of a whole script, made of cached per-chunk parses (see above). */
 export function parseScript(src: string, name = ''): Stmt[] {
   if (src.includes('<<')) return parse(src, name);
@@ -312,13 +327,14 @@ export function parseScript(src: string, name = ''): Stmt[] {
       if (last) return parse(src, name);
       continue;
     }
-    const r = parseChunk(src.slice(start, end));
+    const text = src.slice(start, end);
+    const r = parseChunk(text);
     if (r === INVALID) return parse(src, name);
     if (r === INCOMPLETE) {
       if (last) return parse(src, name);
       continue;
     }
-    for (const st of r) out.push(moved(st, startLine));
+    for (const st of placedAt(r, text, startLine)) out.push(st);
     start = end;
     startLine = lineNo;
   }
