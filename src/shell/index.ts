@@ -85,8 +85,14 @@ export function systemOf(m: Machine, extra?: Record<string, Command>, files?: Ke
     for (const [k, v] of Object.entries(extra ?? {})) existing.addProgram(k, v);
     return existing;
   }
-  return new System(m, files ?? kernelFiles(m), { ...shellPrograms(), ...userlandPrograms, ...(extra ?? {}) });
+  // in the order (and with the overriding) of { ...shellPrograms(), ...userland, ...extra }
+  const programs = new Map((shellProgramList ??= Object.entries(shellPrograms())));
+  for (const k of Object.keys(userlandPrograms)) programs.set(k, userlandPrograms[k]!);
+  if (extra) for (const k of Object.keys(extra)) programs.set(k, extra[k]!);
+  return new System(m, files ?? kernelFiles(m), programs);
 }
+/** shellPrograms() made once: its programs keep no state of their own */
+let shellProgramList: [string, Command][] | undefined;
 
 class Collector {
   stdout = '';

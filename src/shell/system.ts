@@ -81,7 +81,7 @@ class InputFd extends InFd {
 // directories) stay with the parent.
 Machine.sideCopiers.set('nsemu.shell.system', (v, to) => {
   const s = v as System;
-  const c = new System(to, kernelFiles(to), Object.fromEntries(s.programs));
+  const c = new System(to, kernelFiles(to), s.programs);
   c.vfs.copyFilesFrom(s.vfs);
   c.rng = s.rng;
   return c;
@@ -108,12 +108,12 @@ export class System {
   constructor(
     readonly m: Machine,
     readonly files: KernelFiles,
-    programs: Record<string, Command>,
+    programs: Record<string, Command> | ReadonlyMap<string, Command>,
   ) {
     this.vfs = new Vfs(m, files);
     this.vfs.cmdline = (p) => this.argv.get(p);
     this.rng = (m.world.seed ^ 0x5eed5) >>> 0;
-    for (const [name, cmd] of Object.entries(programs)) this.addProgram(name, cmd);
+    for (const [name, cmd] of programs instanceof Map ? programs : Object.entries(programs)) this.addProgram(name, cmd);
     m.side.set('nsemu.shell.system', this);
   }
 
