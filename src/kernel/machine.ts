@@ -106,6 +106,11 @@ export interface MachineOptions {
   /** most kernel events one command or one clock step may run before the run is stopped as a
    *  packet storm (a bridge loop duplicates every broadcast frame forever) */
   stormBudget?: number;
+  /** an interactive session's wall clock (ms, monotonic): while a process runs, virtual time
+   *  goes no faster than it (a ping prints a line a second, sleep 5 takes 5 s), and a process
+   *  blocked with nothing left to happen waits (for a signal) instead of being stopped. At an
+   *  idle prompt time stands still. Scripts have no pace: pure virtual time. */
+  pace?: () => number;
 }
 
 export const NS_PER_SEC = 1_000_000_000;
@@ -144,7 +149,14 @@ export class Machine {
     this.maxTime = opts.maxTime ?? 24 * 3600 * NS_PER_SEC;
     this.onNotice = opts.onNotice ?? (() => {});
     this.stormBudget = opts.stormBudget ?? 250_000;
+    this.pace = opts.pace;
   }
+
+  /** MachineOptions.pace; `paceFrom`: the virtual and wall times that match since the last
+   *  idle moment; `paceTimer`: the one wake-up set for when the next event is due. */
+  private readonly pace: (() => number) | undefined;
+  private paceFrom: { virt: number; wall: number } | undefined;
+  private paceTimer: ReturnType<typeof setTimeout> | undefined;
 
   // ---- copies ------------------------------------------------------------------------------
 
@@ -404,12 +416,27 @@ export class Machine {
   private advance(): void {
     if (this.procs.size === 0) {
       // Nobody left to observe anything: pending timers are moot for this run.
+      this.paceFrom = undefined;
       const ws = this.idleWaiters;
       this.idleWaiters = [];
       for (const r of ws) r();
       return;
     }
     const next = this.queue.peek();
+    let until = this.maxTime;
+    if (this.pace && (!next || next.t <= this.maxTime)) {
+      // nothing left to happen: wait for the user (Ctrl-C signals the foreground job)
+      if (!next) return;
+      const wall = this.pace();
+      this.paceFrom ??= { virt: this.now, wall };
+      const due = this.paceFrom.virt + Math.floor((wall - this.paceFrom.wall) * NS_PER_MS);
+      if (next.t > due) {
+        clearTimeout(this.paceTimer);
+        this.paceTimer = setTimeout(this.onKick, Math.ceil((next.t - due) / NS_PER_MS));
+        return;
+      }
+      until = due;
+    }
     if (!next || next.t > this.maxTime) {
       this.onNotice(
         next
@@ -425,7 +452,7 @@ export class Machine {
     this.inBatch = true;
     this.batchEvents = 0;
     try {
-      this.drain({ w: this.world, m: this }, this.maxTime, true);
+      this.drain({ w: this.world, m: this }, until, true);
     } catch (e) {
       // a kernel bug in timer-driven work: say so and end the run, rather than crash the host
       this.onNotice(`nsemu: internal error in the kernel's timer work: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
