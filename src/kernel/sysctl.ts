@@ -238,24 +238,47 @@ function locate(ns: AnyNs, path: string): { t: Record<string, string>; key: stri
   return { t: ns.sysctl, key: path };
 }
 
+/** A value as a number: most are one digit, read without parsing (packets read several). */
+function intOf(v: string | undefined): number {
+  if (v === undefined) return 0;
+  if (v.length === 1) {
+    const c = v.charCodeAt(0) - 48;
+    if (c >= 0 && c <= 9) return c;
+  }
+  return Number.parseInt(v, 10);
+}
+
 /** A numeric namespace-wide sysctl ("ipv4/ip_default_ttl", "ipv4/conf/all/rp_filter"). */
 export function sysctlInt(ns: AnyNs, key: string): number {
-  return Number.parseInt(ns.sysctl[key] ?? '0', 10);
+  return intOf(ns.sysctl[key]);
 }
 
 /** A numeric per-device value: "ipv4/KEY", "ipv6/KEY" or "neigh/KEY". */
 export function devInt(d: AnyDev, key: string): number {
-  return Number.parseInt(d.sysctl[key] ?? '0', 10);
+  return intOf(d.sysctl[key]);
 }
+
+/** The two keys of a conf entry, "ipv4/conf/all/KEY" and the device's "ipv4/KEY", made once. */
+function confKeys(key: string): readonly [string, string] {
+  let k = CONF_KEYS.get(key);
+  if (!k) {
+    k = [`ipv4/conf/all/${key}`, `ipv4/${key}`];
+    CONF_KEYS.set(key, k);
+  }
+  return k;
+}
+const CONF_KEYS = new Map<string, readonly [string, string]>();
 
 /** IPV4_DEVCONF_ALL-style "all OR dev" flag (proxy_arp, accept_local, forwarding's users). */
 export function confAny(ns: AnyNs, d: AnyDev, key: string): boolean {
-  return sysctlInt(ns, `ipv4/conf/all/${key}`) !== 0 || devInt(d, `ipv4/${key}`) !== 0;
+  const [all, dev] = confKeys(key);
+  return sysctlInt(ns, all) !== 0 || devInt(d, dev) !== 0;
 }
 
 /** IN_DEV_MAXCONF: the larger of all and dev (rp_filter, arp_ignore, arp_announce). */
 export function confMax(ns: AnyNs, d: AnyDev, key: string): number {
-  return Math.max(sysctlInt(ns, `ipv4/conf/all/${key}`), devInt(d, `ipv4/${key}`));
+  const [all, dev] = confKeys(key);
+  return Math.max(sysctlInt(ns, all), devInt(d, dev));
 }
 
 export function sysctlRead(w: World, netns: number, path: string): string | undefined {
