@@ -31,9 +31,13 @@ type Lv = { name: string; index?: bigint | string };
 
 // ---- numbers ------------------------------------------------------------------------------
 
+const SHORT_DECIMAL = /^(?:0|[1-9][0-9]{0,17})$/;
+
 /** Parse an integer constant as bash does: 10, 0x1f, 017, 2#101, 64#_ . */
 export function parseNumber(s: string): bigint | undefined {
   const t = s.trim();
+  // the common case first: a decimal short enough not to wrap (what the last test below gives)
+  if (SHORT_DECIMAL.test(t)) return BigInt(t);
   let m = /^([0-9]+)#([0-9a-zA-Z@_]+)$/.exec(t);
   if (m) {
     const base = Number(m[1]);

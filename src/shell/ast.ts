@@ -266,7 +266,7 @@ function parseChunk(text: string): Stmt[] | typeof INCOMPLETE | typeof INVALID {
   let r = chunks.get(text);
   if (r !== undefined) return r;
   try {
-    r = parse(text);
+    r = simpleLine(text) ?? parse(text);
   } catch (e) {
     if (!(e instanceof ShellSyntaxError)) throw e;
     r = e.incomplete ? INCOMPLETE : INVALID;
@@ -274,6 +274,65 @@ function parseChunk(text: string): Stmt[] | typeof INCOMPLETE | typeof INVALID {
   if (chunks.size >= CHUNK_CACHE_SIZE) chunks.clear();
   chunks.set(text, r);
   return r;
+}
+
+/** Characters of unquoted words that need no parsing: nothing in them is an operator, a quote,
+ *  an expansion, a pattern, a brace, a tilde or a comment. */
+const PLAIN = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=@%+,-') PLAIN[c.charCodeAt(0)] = 1;
+/** First words that make something else than a simple command (or a declaration's words). */
+const NOT_SIMPLE = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'select', 'function', 'time', 'coproc', 'in', 'export', 'local', 'declare', 'readonly', 'typeset', 'let', 'nameref']);
+
+/**
+ * A line that is one simple command of plain words and '...' strings (ASCII, no assignment,
+ * redirection, operator or comment), as parse() would give it; undefined for anything else.
+ * Most lines of generated scripts are such (`ip -n dn0 addr add 10.2.0.3/32 dev vb0`,
+ * `echo '$ ...'`), and this is much cheaper than the GopherJS parser.
+ */
+function simpleLine(text: string): Stmt[] | undefined {
+  let end = text.length;
+  if (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  const args: Word[] = [];
+  let first = -1;
+  let last = 0;
+  let i = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const parts: WordPart[] = [];
+    while (i < end) {
+      const ch = text.charCodeAt(i);
+      if (ch === 39) {
+        const q = text.indexOf("'", i + 1);
+        if (q < 0 || q >= end) return undefined;
+        for (let j = i + 1; j < q; j++) if (text.charCodeAt(j) >= 128) return undefined;
+        parts.push({ k: 'sq', v: text.slice(i + 1, q), dollar: false });
+        i = q + 1;
+      } else if (ch < 128 && PLAIN[ch]) {
+        let j = i + 1;
+        while (j < end && text.charCodeAt(j) < 128 && PLAIN[text.charCodeAt(j)]) j++;
+        parts.push({ k: 'lit', v: text.slice(i, j) });
+        i = j;
+      } else if (ch === 32 || ch === 9) break;
+      else return undefined;
+    }
+    if (first < 0) {
+      const p0 = parts[0]!;
+      if (p0.k !== 'lit' || (parts.length === 1 && NOT_SIMPLE.has(p0.v))) return undefined;
+      for (const p of parts) if (p.k === 'lit' && p.v.includes('=')) return undefined;
+      first = start;
+    }
+    last = i;
+    args.push({ parts, line: 1 });
+  }
+  if (args.length === 0) return [];
+  const st: Stmt = { cmd: { t: 'call', assigns: [], args, line: 1 }, neg: false, bg: false, redirs: [], line: 1, endLine: 1 };
+  st.span = [first, last, new Converter(text)];
+  return [st];
 }
 
 /** A copy of parsed statements with every source line number (the `line`/`endLine` fields that
