@@ -1,7 +1,8 @@
 // glibc's getopt_long (posix/getopt.c) for tools that leave their option parsing to it: short
 // options from an optstring ("a:" takes an argument, "a::" an attached optional one), long
-// options by exact name or unambiguous prefix, non-options moved after the options, "--" ends
-// options, and glibc's own messages for what it refuses.
+// options by exact name or unambiguous prefix, non-options moved after the options (or, with a
+// leading "+" in the optstring as sudo and su have, options end at the first non-option), "--"
+// ends options, and glibc's own messages for what it refuses.
 
 export interface LongOpt {
   name: string;
@@ -17,6 +18,7 @@ export type GetoptItem = { c: string; arg?: string } | { c: '?'; msg: string };
 export function getoptLong(prog: string, argv: string[], shortopts: string, longopts: LongOpt[]): { items: GetoptItem[]; rest: string[] } {
   const items: GetoptItem[] = [];
   const rest: string[] = [];
+  const inOrder = shortopts.startsWith('+');
   const shortArg = (c: string): 0 | 1 | 2 => {
     const i = shortopts.indexOf(c);
     if (i < 0 || c === ':') return 0;
@@ -46,6 +48,10 @@ export function getoptLong(prog: string, argv: string[], shortopts: string, long
       continue;
     }
     if (!a.startsWith('-') || a === '-') {
+      if (inOrder) {
+        rest.push(...argv.slice(i));
+        break;
+      }
       rest.push(a);
       continue;
     }

@@ -18,6 +18,9 @@ import { iptablesRestore } from './iptables/xtables_restore.ts';
 import { dmesg } from './dmesg.ts';
 import { conntrack } from './conntrack.ts';
 import { nstat } from './nstat.ts';
+import { sudo, su } from './sudo.ts';
+import { clear } from './clear.ts';
+import { man } from './man.ts';
 
 export const programs: Record<string, Command> = {
   ip,
@@ -41,4 +44,8 @@ export const programs: Record<string, Command> = {
   dmesg,
   conntrack,
   nstat,
+  sudo,
+  su,
+  clear,
+  man,
 };
