@@ -12,6 +12,12 @@ import { defaultPrintOpts, hexAsciiPrint, hexPrint, printPacket, tsPrefix, type 
 import { System } from '../shell/system.ts';
 import { CAPTURE_EPOCH_SEC } from '../capture/recorder.ts';
 import { noteCaptureFile } from '../capture/export.ts';
+import { normPath } from '../shell/vfs.ts';
+
+/** The file -w names, as the machine's absolute path (relative to the process's directory). */
+function capturePath(ctx: CommandContext, file: string): string {
+  return normPath(System.of(ctx.m).cwd(ctx.proc), file);
+}
 
 export const LINKTYPE_LINUX_SLL2 = 276;
 
@@ -373,7 +379,7 @@ async function readMode(ctx: CommandContext, o: Opts): Promise<number> {
   if (o.write) {
     const bytes = concat(out);
     await ctx.writeFile(o.write, bytes);
-    noteCaptureFile(ctx.m, o.write, bytes);
+    noteCaptureFile(ctx.m, capturePath(ctx, o.write), bytes);
   }
   return 0;
 }
@@ -558,7 +564,7 @@ async function liveMode(ctx: CommandContext, o: Opts): Promise<number> {
   } finally {
     if (machineTaps(m).has(tap)) cleanup();
   }
-  if (o.write !== undefined) noteCaptureFile(m, o.write, concat(written));
+  if (o.write !== undefined) noteCaptureFile(m, capturePath(ctx, o.write), concat(written));
   if (killed && (o.write === undefined || o.printAlso)) ctx.stdout.write('\n');
   if (disappeared && !killed) ctx.stderr.write('tcpdump: pcap_loop: The interface disappeared\n');
   ctx.stderr.write(`${captured} packet${plural(captured)} captured\n${received} packet${plural(received)} received by filter\n0 packets dropped by kernel\n`);
