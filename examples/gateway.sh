@@ -1,4 +1,5 @@
 #!/bin/bash
+# Example: the gateway lesson's topology alone (server - gateway - client), a start for nsemu whatif
 # The gateway tutorial (../shared/scenarios/seed004-gateway.sh) without its observations and
 # cleanup: server - gateway - client joined by two veth pairs, the gateway forwarding, default
 # routes through it. `nsemu whatif examples/gateway.sh --change ...` starts from here.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# Example: the seed000-veth-bridge lesson without its cleanup, so its topology stays for nsemu graph
 # A copy of the project's tutorial scenario seed000-veth-bridge (shared/scenarios), kept as an
 # example for `nsemu graph` (README, docs/seed000-graph.svg): the same script, except that it
 # does not delete its namespaces at exit, so the topology it built is still there to draw. On a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# Example: two namespaces joined by a veth pair, addressed and pinged (the README's first example)
 # Two namespaces joined by a veth pair, as in most netns tutorials: create, move the ends,
 # address them, bring them up, ping across. Runs the same on a real Linux box (as root).
 ip netns add red

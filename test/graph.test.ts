@@ -198,11 +198,11 @@ describe('nsemu graph', () => {
 });
 
 describe("the README's picture", () => {
-  it('docs/seed000-graph.svg is what nsemu graph draws for examples/seed000-veth-bridge.sh now', async () => {
-    const r = await cli(['graph', '-q', '--format', 'svg', join(root, 'examples/seed000-veth-bridge.sh')]);
+  it('docs/seed000-graph.svg is what nsemu graph draws for examples/seed000-veth-bridge-kept.sh now', async () => {
+    const r = await cli(['graph', '-q', '--format', 'svg', join(root, 'examples/seed000-veth-bridge-kept.sh')]);
     expect(r.status).toBe(0);
     expectSvg(r.stdout, ['veth0-0', 'veth0-1', 'br0', '192.168.100.1/24', '192.168.100.2/24', 'netns host', 'netns ns0']);
-    // regenerate: npx nsemu graph -q -o docs/seed000-graph.svg examples/seed000-veth-bridge.sh
+    // regenerate: npx nsemu graph -q -o docs/seed000-graph.svg examples/seed000-veth-bridge-kept.sh
     expect(r.stdout, 'docs/seed000-graph.svg is stale').toBe(readFileSync(join(root, 'docs/seed000-graph.svg'), 'utf8'));
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('(docs/seed000-graph.svg)');
   });

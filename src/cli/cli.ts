@@ -2,8 +2,11 @@
 //   nsemu run [--seed N] [--max-time SECONDS] SCRIPT.sh [args...]   run a script on a fresh machine
 //   nsemu run [--pcap FILE.pcapng] [--out DIR] ...                  export the captures (pcapng / tcpdump -w files)
 //   nsemu run -c 'commands' [name [args...]]                       as bash -c
+//   nsemu run --example NAME                                       run one of the examples (lessons)
+//   nsemu SCRIPT.sh [args...]                                      nsemu run SCRIPT.sh (a name that is no subcommand)
 //   nsemu -c 'commands'                                            the same
-//   nsemu shell [--seed N]                                         an interactive prompt
+//   nsemu shell [--seed N] [--load FILE]                           an interactive prompt (src/cli/shell.ts)
+//   nsemu examples                                                 list the examples and lessons (src/cli/examples.ts)
 //   nsemu verify [--record DIR] SCRIPT.sh...                       compare with the real kernel
 //   nsemu graph [--format dot|mermaid|svg] [-o FILE] SCRIPT.sh      draw the topology a script leaves (src/cli/graph.ts)
 //   nsemu whatif SCRIPT.sh --change 'CMD' [--change ...] [--json] [--matrix]   what a change does to reachability (src/cli/whatif.ts)
@@ -13,13 +16,14 @@
 //
 // `main(argv, io)` runs the whole command line in-process against an I/O object (the tests call
 // it this way); src/cli/main.ts binds it to the real process.
-import { readFileSync } from 'node:fs';
-import * as readline from 'node:readline';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runScript, Session, parse, preloadTextTools, ShellSyntaxError } from '../shell/index.ts';
+import { runScript } from '../shell/index.ts';
 import { exportMachine } from '../capture/export.ts';
 import { packageVersion } from './version.ts';
 import { fsError } from './fs-error.ts';
+import { examplesText, findExample } from './examples.ts';
+import { shell } from './shell.ts';
 
 function intArg(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('not a non-negative integer');
@@ -68,77 +72,18 @@ async function runAndExit(io: CliIo, src: string, name: string, args: string[], 
   const exp = o.pcap !== undefined || o.out !== undefined ? exportMachine({ seed: o.seed ?? 1, maxTime: o.maxTime, pcap: o.pcap, out: o.out, notice: (m) => write(2, m.endsWith('\n') ? m : `${m}\n`) }) : undefined;
   if (exp) opts.machine = exp.machine;
   const r = await runScript(src, opts);
-  exp?.finish();
+  // --out / --pcap files the host refuses, or captures that cannot be placed: status 2
+  let failed: string | undefined;
+  try {
+    failed = exp?.finish();
+  } catch (e) {
+    failed = `${(e as { path?: string }).path ?? o.out ?? o.pcap}: ${fsError(e)}`;
+  }
+  if (failed !== undefined) write(2, `nsemu: ${failed}\n`);
   // the host's stdin may have been opened: do not let it keep the process alive
   io.stdin.pause();
   io.stdin.unref?.();
-  return r.status;
-}
-
-async function shell(io: CliIo, o: { seed?: number }): Promise<number> {
-  await preloadTextTools();
-  const session = new Session({ seed: o.seed ?? 1, onOutput: io.write });
-  const tty = io.stdin.isTTY === true;
-  // without a terminal readline writes nothing to its output: the session's own output goes to io
-  const rl = readline.createInterface({ input: io.stdin, output: tty ? io.terminal : undefined, terminal: tty, historySize: 1000, prompt: '# ' });
-  let buf = '';
-  let busy = false;
-  const prompt = (cont: boolean): void => {
-    if (!tty) return;
-    rl.setPrompt(cont ? '> ' : '# ');
-    rl.prompt();
-  };
-  rl.on('SIGINT', () => {
-    if (busy) session.interrupt();
-    else {
-      buf = '';
-      io.write(1, '^C\n');
-      prompt(false);
-    }
-  });
-  const lines: string[] = [];
-  let closing = false;
-  const pump = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
-    while (lines.length) {
-      const line = lines.shift()!;
-      buf += `${line}\n`;
-      try {
-        parse(buf, 'bash');
-      } catch (e) {
-        if (e instanceof ShellSyntaxError && e.incomplete) {
-          prompt(true);
-          continue;
-        }
-        // a syntax error: the session reports it
-      }
-      const src = buf;
-      buf = '';
-      if (src.trim()) {
-        const r = await session.run(src);
-        if (r === 'exit') {
-          rl.close();
-          return;
-        }
-      }
-      prompt(false);
-    }
-    busy = false;
-    if (closing) session.close();
-  };
-  rl.on('line', (line) => {
-    lines.push(line);
-    void pump();
-  });
-  rl.on('close', () => {
-    closing = true;
-    if (!busy) session.close();
-  });
-  prompt(false);
-  const st = await session.exited;
-  rl.close();
-  return st;
+  return failed !== undefined ? 2 : r.status;
 }
 
 /** Run the nsemu command line (argv as process.argv: node, script, args…); resolves with the exit status. */
@@ -159,7 +104,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .allowExcessArguments(true)
     .action(async (args: string[], o: { c?: string; seed?: number; maxTime?: number }) => {
       if (o.c === undefined) {
-        // a word that is no subcommand is an error, as commander reports one; nothing: the help
+        // `nsemu script.sh`: a file that is no subcommand runs as `nsemu run` would run it
+        if (args.length > 0 && existsSync(args[0]!) && !statSync(args[0]!).isDirectory()) {
+          status = await runAndExit(io, readFileSync(args[0]!, 'utf8'), args[0]!, args.slice(1), o, 'file');
+          return;
+        }
+        if (args.length > 0 && (args[0]!.endsWith('.sh') || args[0]!.includes('/'))) {
+          io.write(2, `nsemu: ${args[0]}: ${existsSync(args[0]!) ? 'Is a directory' : 'No such file or directory'}\n`);
+          status = 127;
+          return;
+        }
+        // another word that is no subcommand is an error, as commander reports one; nothing: the help
         if (args.length > 0) program.error(`error: unknown command '${args[0]}'`, { code: 'commander.unknownCommand' });
         program.help({ error: true });
         return;
@@ -173,11 +128,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--seed <n>', 'random seed of the machine', intArg)
     .option('--max-time <seconds>', 'virtual-time limit', secondsArg)
     .option('--pcap <file>', 'record every frame of every namespace/device into FILE (pcapng)')
-    .option('--out <dir>', "copy the files the script's tcpdump -w wrote into DIR")
+    .option('--out <dir>', "copy the files the script's tcpdump -w wrote into DIR (each at its path below the directory they all share)")
+    .option('--example <name>', 'run the example (or lesson) NAME that comes with nsemu (nsemu examples lists them)')
     .argument('[script]', 'the script to run')
     .argument('[args...]', 'its arguments ($1 ...)')
     .passThroughOptions()
-    .action(async (script: string | undefined, args: string[], o: { c?: string; seed?: number; maxTime?: number; pcap?: string; out?: string }) => {
+    .action(async (script: string | undefined, args: string[], o: { c?: string; seed?: number; maxTime?: number; pcap?: string; out?: string; example?: string }) => {
+      if (o.example !== undefined) {
+        const ex = findExample(o.example);
+        if (!ex) {
+          io.write(2, `nsemu: run: no example named '${o.example}' (nsemu examples lists them)\n`);
+          status = 2;
+          return;
+        }
+        status = await runAndExit(io, readFileSync(ex.path, 'utf8'), `examples/${ex.name}.sh`, script === undefined ? args : [script, ...args], o, 'file');
+        return;
+      }
       if (o.c !== undefined) {
         const rest = script === undefined ? args : [script, ...args];
         status = await runAndExit(io, o.c, rest[0] ?? 'bash', rest.slice(1), o, 'c');
@@ -202,8 +168,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command('shell')
     .description('an interactive bash prompt on one emulated machine')
     .option('--seed <n>', 'random seed of the machine', intArg)
-    .action(async (o: { seed?: number }) => {
+    .option('--load <file>', 'first run FILE in the session (as source FILE does): start from the network it builds')
+    .action(async (o: { seed?: number; load?: string }) => {
       status = await shell(io, o);
+    });
+  program
+    .command('examples')
+    .description('list the examples that come with nsemu: the lessons (tutorial scenarios recorded on the real kernel) and other topologies')
+    .action(() => {
+      io.write(1, examplesText());
     });
   program
     .command('verify')

@@ -182,8 +182,11 @@ export class Session {
   private wake: (() => void) | undefined;
   private ended = false;
   readonly exited: Promise<number>;
+  /** the session's shell, once its process has started (what completion looks at) */
+  shell: Shell | undefined;
 
-  constructor(opts: { seed?: number; maxTime?: number; onOutput: (fd: 1 | 2, chunk: string) => void }) {
+  /** opts.env: variables set over the default environment (TERM of the real terminal). */
+  constructor(opts: { seed?: number; maxTime?: number; onOutput: (fd: 1 | 2, chunk: string) => void; env?: Record<string, string> }) {
     const col = new Collector(opts.onOutput);
     const notice = (msg: string): void => col.sink(2, msg.endsWith('\n') ? msg : `${msg}\n`);
     this.machine = createMachine({ seed: opts.seed ?? 1, onNotice: notice, maxTime: Math.round((opts.maxTime ?? 365 * 86400) * NS_PER_SEC) });
@@ -193,7 +196,8 @@ export class Session {
     let resolveExit!: (n: number) => void;
     this.exited = new Promise((r) => (resolveExit = r));
     this.machine.spawn({ comm: 'bash' }, async (p) => {
-      const sh = new Shell(sys, p, { fds: [new NullFd(), out, err], env: defaultEnv(), cwd: '/root', name: 'bash', interactive: true });
+      const sh = new Shell(sys, p, { fds: [new NullFd(), out, err], env: { ...defaultEnv(), ...opts.env }, cwd: '/root', name: 'bash', interactive: true });
+      this.shell = sh;
       // an interactive shell ignores SIGTERM and SIGQUIT, and SIGINT only interrupts
       for (const s of [2, 3, 15]) p.handled.add(s);
       let st = 0;
