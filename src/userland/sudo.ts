@@ -81,16 +81,7 @@ usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory] [-g group]
 `;
 const SUDO_HELP = `sudo - execute a command as another user
 
-usage: sudo -h | -K | -k | -V
-usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]
-usage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user] [-u user]
-            [command [arg ...]]
-usage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory] [-g
-            group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user]
-            [VAR=value] [-i | -s] [command [arg ...]]
-usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory] [-g group]
-            [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] file ...
-
+${SUDO_USAGE}
 Options:
   -A, --askpass                 use a helper program for password prompting
   -b, --background              run command in the background
