@@ -251,9 +251,13 @@ export function parse(src: string, name = ''): Stmt[] {
 // chunks' statements with their lines moved to where the chunk is (a copy, itself kept). The result is
 // the statements parse() gives for the whole text. Whenever that is not certain the whole text
 // goes to parse(): here-documents (their bodies follow the line that opens them), a chunk that
-// is a syntax error, text that ends inside a command. A line ending in a backslash continues on
-// the next (merging lines only makes a chunk larger, which is always exact).
+// is a syntax error, text that ends inside a command; so does a command longer than
+// MAX_CHUNK_LINES lines (each line of it costs a parse of the chunk so far). A line ending in a
+// backslash continues on the next (merging lines only makes a chunk larger, which is always
+// exact).
 
+/** Lines a chunk may grow to before the whole text is parsed instead. */
+const MAX_CHUNK_LINES = 4;
 /** Chunks kept (dropped all at once when full). */
 const CHUNK_CACHE_SIZE = 4096;
 /** A chunk that ends inside a command: it continues on the next line. */
@@ -390,7 +394,8 @@ export function parseScript(src: string, name = ''): Stmt[] {
     const r = parseChunk(text);
     if (r === INVALID) return parse(src, name);
     if (r === INCOMPLETE) {
-      if (last) return parse(src, name);
+      // a long compound command would be parsed again at each of its lines: the whole text once
+      if (last || lineNo - startLine >= MAX_CHUNK_LINES) return parse(src, name);
       continue;
     }
     for (const st of placedAt(r, text, startLine)) out.push(st);
