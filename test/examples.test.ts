@@ -77,6 +77,7 @@ describe('nsemu examples, run --example, shell --load, nsemu FILE', () => {
     const f = join(dir, 's.sh');
     writeFileSync(f, 'echo "$0 $1"; exit 3\n');
     expect(await cli([f, 'a'])).toMatchObject({ out: `${f} a\n`, status: 3 });
+    expect(await cli(['--seed', '2', f, '-y', '--z'])).toMatchObject({ out: `${f} -y\n`, status: 3 });
     expect(await cli(['run', f, 'a'])).toMatchObject({ out: `${f} a\n`, status: 3 });
     expect(await cli([join(dir, 'nope.sh')])).toMatchObject({ stderr: `nsemu: ${join(dir, 'nope.sh')}: No such file or directory\n`, status: 127 });
   });

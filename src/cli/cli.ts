@@ -102,6 +102,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--max-time <seconds>', 'virtual-time limit', secondsArg)
     .argument('[args...]')
     .allowExcessArguments(true)
+    // `nsemu script.sh -x`: what follows the script (or -c's name) is its arguments
+    .passThroughOptions()
     .action(async (args: string[], o: { c?: string; seed?: number; maxTime?: number }) => {
       if (o.c === undefined) {
         // `nsemu script.sh`: a file that is no subcommand runs as `nsemu run` would run it
