@@ -39,7 +39,8 @@ describeNeeds('the lessons in examples/ (one per tutorial scenario in ../shared/
     const [head, body] = ex.split(`${LESSON_END}\n`);
     expect(body).toBeDefined();
     expect(head).toMatch(/^#!\/bin\/bash\n# Lesson: .+\n(#.*\n)*# What to look for:\n(#.*\n)+$/);
-    expect(`#!/bin/bash\n${body}`).toBe(sc);
+    // after a scenario changed: npx tsx scripts/update-lessons.ts
+    expect(`#!/bin/bash\n${body}`, `examples/${name}.sh is not the scenario after its header: npx tsx scripts/update-lessons.ts`).toBe(sc);
   });
 
   test.each(tutorials)('nsemu run --example %s prints the recording', async (name) => {
