@@ -421,7 +421,7 @@ export interface ExecContext extends CommandContext {
 }
 
 export function basename(s: string): string {
-  const t = s.replace(/\/+$/, '');
+  const t = s.endsWith('/') ? s.replace(/\/+$/, '') : s;
   const i = t.lastIndexOf('/');
   return i >= 0 ? t.slice(i + 1) : t;
 }

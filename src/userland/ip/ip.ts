@@ -98,6 +98,13 @@ function matchesColor(opt: string): boolean {
   return eq < 0 || val === '' || val === 'always' || val === 'auto' || val === 'never';
 }
 
+/** NEXT_ARG of ip.c: the option's argument (argv[0] after shifting the option off), or usage. */
+function needArg(ip: Ip, argv: string[]): string {
+  argv.shift();
+  if (argv.length === 0) usage(ip);
+  return argv[0]!;
+}
+
 export async function runIp(ctx: CommandContext, args: string[]): Promise<number> {
   const opts = defaultOpts();
   let color = false;
@@ -119,15 +126,10 @@ export async function runIp(ctx: CommandContext, args: string[]): Promise<number
       }
       if (!opt.startsWith('-')) break;
       if (opt[1] === '-') opt = opt.slice(1);
-      const needArg = (): string => {
-        argv.shift();
-        if (argv.length === 0) usage(ip);
-        return argv[0]!;
-      };
       if (matches(opt, '-loops')) {
-        needArg();
+        needArg(ip, argv);
       } else if (matches(opt, '-family')) {
-        const f = needArg();
+        const f = needArg(ip, argv);
         if (f === 'help') usage(ip);
         opts.family = readFamily(f);
         if (opts.family === AF.UNSPEC) {
@@ -152,14 +154,14 @@ export async function runIp(ctx: CommandContext, args: string[]): Promise<number
         return 0;
       } else if (matches(opt, '-force')) opts.force++;
       else if (matches(opt, '-batch')) {
-        const file = needArg();
+        const file = needArg(ip, argv);
         argv.shift();
         return await batch(ip, file);
       } else if (matches(opt, '-brief')) opts.brief++;
       else if (matches(opt, '-json')) opts.json++;
       else if (matches(opt, '-pretty')) opts.pretty++;
       else if (matches(opt, '-rcvbuf')) {
-        const v = needArg();
+        const v = needArg(ip, argv);
         if (!/^\d+$/.test(v)) {
           ip.err(`Invalid rcvbuf size '${v}'\n`);
           throw new IpExit(EXIT_M1);
