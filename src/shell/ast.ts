@@ -289,7 +289,8 @@ const NOT_SIMPLE = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'c
 
 /**
  * A line that is one simple command of plain words and '...' strings (ASCII, no assignment,
- * redirection, operator or comment), as parse() would give it; undefined for anything else.
+ * redirection or operator; a comment may follow), or only a comment, as parse() would give it;
+ * undefined for anything else.
  * Most lines of generated scripts are such (`ip -n dn0 addr add 10.2.0.3/32 dev vb0`,
  * `echo '$ ...'`), and this is much cheaper than the GopherJS parser.
  */
@@ -306,6 +307,7 @@ function simpleLine(text: string): Stmt[] | undefined {
       i++;
       continue;
     }
+    if (c === 35) break; // a comment, to the end of the line
     const start = i;
     const parts: WordPart[] = [];
     while (i < end) {
