@@ -12,7 +12,9 @@ import { arpRcv } from '../protocols/ipv4/arp.ts';
 import { ipRcv } from '../protocols/ipv4/ip_input.ts';
 import { runTaps } from '../capture/taps.ts';
 
-export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost';
+/** eth_type_trans's skb->pkt_type; 'loopback' (PACKET_LOOPBACK) is a copy of a packet the
+ *  host sent, coming back in (dev_loopback_xmit). */
+export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost' | 'loopback';
 
 /** netif_rx: the frame reaches device `d` (in namespace nsId) after `delay` ns. */
 export function netifRx(k: Kctx, nsId: number, d: Device, frame: Uint8Array, delay: number): void {
@@ -24,6 +26,19 @@ export function netifRx(k: Kctx, nsId: number, d: Device, frame: Uint8Array, del
 function netifRxDue(k: Kctx, id: number, frame: Uint8Array): void {
   const f = findDevById(k, id);
   if (f) netifReceiveSkb(k, f.ns, f.dev, frame);
+}
+
+/** dev_loopback_xmit: a copy of a broadcast the host sends out of `d` comes back in on `d`
+ *  for its own listeners (ip_mc_output), once the work in hand is done (netif_rx). It skips
+ *  the taps (packet sockets drop PACKET_LOOPBACK), a bridge port's rx_handler (which passes
+ *  it) and the device's counters, and keeps the output route it was sent by. */
+export function devLoopbackXmit(k: Kctx, d: Device, frame: Uint8Array): void {
+  k.m.scheduleCall(0, devLoopbackDue, d.id, frame, undefined, undefined);
+}
+
+function devLoopbackDue(k: Kctx, id: number, frame: Uint8Array): void {
+  const f = findDevById(k, id);
+  if (f) ipRcv(k, f.ns, f.dev, frame, 'loopback');
 }
 
 /** eth_type_trans's packet type for this device. */

@@ -8,7 +8,7 @@ import type { Command, CommandContext } from './command.ts';
 import { NS_PER_MS, NS_PER_SEC, SIG } from '../kernel/machine.ts';
 import { Errno, KernelError, strError } from '../kernel/errors.ts';
 import { devByName } from '../kernel/dev.ts';
-import { ipv4FromTextAton, ipv4ToText, ipv6FromText, ipv6ToText } from '../protocols/wire/addr.ts';
+import { ipv4FromTextAton, ipv4IsMulticast, ipv4ToText, ipv6FromText, ipv6ToText } from '../protocols/wire/addr.ts';
 import { LOOPBACK_LATENCY_NS, loopbackCount } from '../devices/loopback.ts';
 import { ETH_HLEN } from '../protocols/wire/ethernet.ts';
 import { IPPROTO_ICMP, IPV4_HLEN, ipv4HeaderLen, ipv4Src, ipv4Ttl } from '../protocols/wire/ipv4.ts';
@@ -33,6 +33,10 @@ interface Opts {
   ttl: number;
   quiet: boolean;
   broadcast: boolean;
+  /** -v: its start-up lines and its (DUP!) marks are emulated */
+  verbose: boolean;
+  /** -4 */
+  ipv4: boolean;
   iface?: string;
   host?: string;
   /** -e: the ICMP identifier (else the pid, as a raw socket's ping uses) */
@@ -119,7 +123,7 @@ function parseSeconds(v: string): number | undefined {
 }
 
 function parseArgs(ctx: CommandContext): Opts | number {
-  const o: Opts = { count: 0, interval: 1000, intervalSet: false, flood: false, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false, broadcast: false };
+  const o: Opts = { count: 0, interval: 1000, intervalSet: false, flood: false, linger: 10 * NS_PER_SEC, deadline: 0, size: 56, ttl: 0, quiet: false, broadcast: false, verbose: false, ipv4: false };
   const args = ctx.argv.slice(1);
   const withArg = new Set(['c', 'e', 'W', 'w', 'i', 'I', 's', 't', 'l', 'p', 'Q', 'M', 'm', 'T', 'F', 'S']);
   for (let i = 0; i < args.length; i++) {
@@ -206,11 +210,15 @@ function parseArgs(ctx: CommandContext): Opts | number {
         case 'b':
           o.broadcast = true;
           break;
-        case 'n':
+        case 'v':
+          o.verbose = true;
+          break;
         case '4':
+          o.ipv4 = true;
+          break;
+        case 'n':
         case 'D':
         case 'O':
-        case 'v':
         case 'U':
         case 'A':
           break;
@@ -319,6 +327,8 @@ export const ping: Command = async (ctx) => {
   if (typeof parsed === 'number') return parsed;
   const o = parsed;
   const m = ctx.m;
+  // the sockets ping opened (raw: ping is installed with cap_net_raw) and the getaddrinfo hints
+  if (o.verbose) ctx.stderr.write(`ping: sock4.fd: 3 (socktype: SOCK_RAW), sock6.fd: ${o.ipv4 ? '-1 (socktype: 0)' : '4 (socktype: SOCK_RAW)'}, hints.ai_family: ${o.ipv4 ? 'AF_INET' : 'AF_UNSPEC'}\n\n`);
   if (o.host!.includes(':')) return ping6(ctx, o);
   let dst = ipv4FromTextAton(o.host!);
   if (dst === null) {
@@ -326,6 +336,7 @@ export const ping: Command = async (ctx) => {
     ctx.stderr.write(`ping: ${o.host}: Temporary failure in name resolution\n`);
     return 2;
   }
+  if (o.verbose) ctx.stdout.write(`ai->ai_family: AF_INET, ai->ai_canonname: '${o.host}'\n`);
   // connect() to INADDR_ANY means the loopback address (ip_route_output_key_hash_rcu)
   if (dst === 0) dst = 0x7f000001;
   const target = dst;
@@ -411,6 +422,8 @@ export const ping: Command = async (ctx) => {
   /** probes whose sendmsg failed with EPERM (an OUTPUT hook dropped them) */
   const eperm = new Set<number>();
   const flood = o.flood && !o.quiet;
+  /** rts->multicast: duplicates are expected (many answer), so they are not marked unless -v */
+  const multicast = o.broadcast || ipv4IsMulticast(target);
 
   const inFlight = (): number => {
     const diff = ((transmitted & 0xffff) - acked) & 0xffff;
@@ -536,7 +549,7 @@ export const ping: Command = async (ctx) => {
       if (o.flood) ctx.stdout.write('\b \b');
       else {
         const time = trip >= 0 ? ` time=${fmtTrip(trip)} ms` : '';
-        ctx.stdout.write(`${pkt.length - hl} bytes from ${ipv4ToText(ipv4Src(pkt, 0))}: icmp_seq=${seq} ttl=${ipv4Ttl(pkt, 0)}${time}${dup ? ' (DUP!)' : ''}\n`);
+        ctx.stdout.write(`${pkt.length - hl} bytes from ${ipv4ToText(ipv4Src(pkt, 0))}: icmp_seq=${seq}${o.verbose ? ` ident=${ident}` : ''} ttl=${ipv4Ttl(pkt, 0)}${time}${dup && (!multicast || o.verbose) ? ' (DUP!)' : ''}\n`);
       }
       return;
     }

@@ -54,6 +54,8 @@ function ipHdrError(ns: Netns): false {
   return false;
 }
 
+const LOOPED_BACK = { kind: 'local', brd: true } as const;
+
 /** ip_rcv */
 export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt: PktType): void {
   if (pt === 'otherhost') {
@@ -73,7 +75,9 @@ export function ipRcv(k: Kctx, nsId: number, d: Device, rxFrame: Uint8Array, pt:
   const sabotaged = ns.nfHooks && nfBridgeUpPort(k, nsId, rxFrame, d) !== undefined;
   const frame = sabotaged || !ns.nfHooks ? rxFrame : nfHookIpv4(k, nsId, 'PREROUTING', rxFrame, ip, d);
   if (!frame) return;
-  const v = ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
+  // a looped-back copy keeps the route it was sent by (a local broadcast): no input lookup,
+  // which would call its source, one of ours, a martian
+  const v = pt === 'loopback' ? LOOPED_BACK : ipRouteInput(ns, ipv4Dst(frame, ip), ipv4Src(frame, ip), d, k.m.now);
   if (k.m.tracer) traceRouteInput(k, nsId, d, frame, ip, v);
   switch (v.kind) {
     case 'drop':

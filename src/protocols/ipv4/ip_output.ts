@@ -10,7 +10,9 @@ import { fillEthHeader, devQueueXmit, neighKey, neighOutput } from '../neighbour
 import { ipRouteOutput, type OutRoute } from './route.ts';
 import { nfHookIpv4 } from '../netfilter/nf_hook.ts';
 import { icmpOutCount, ipIncStats, ipUpdPoStats, IPSTATS_MIB, IPSTATS_PO } from './snmp.ts';
-import { allocSkb } from '../../kernel/skbuff.ts';
+import { allocSkb, skbCopy } from '../../kernel/skbuff.ts';
+import { devLoopbackXmit } from '../../devices/rx.ts';
+import { nfCtMove } from '../netfilter/nf_conntrack_core.ts';
 
 /** Options of the headers nsemu builds: none (shared, never written). */
 const NO_OPTIONS = new Uint8Array(0);
@@ -109,6 +111,12 @@ export function ipOutput(k: Kctx, nsId: number, rt: OutRoute, skb: Uint8Array): 
   if (rt.type === 'multicast') ipUpdPoStats(ns, IPSTATS_PO.OutMcast, len);
   else if (rt.type === 'broadcast') ipUpdPoStats(ns, IPSTATS_PO.OutBcast, len);
   ipUpdPoStats(ns, IPSTATS_PO.Out, len);
+  // ip_mc_output: the host hears its own broadcasts (a copy sharing the packet's conntrack)
+  if (rt.type === 'broadcast' && d.kind !== 'loopback') {
+    const copy = skbCopy(frame);
+    if (ns.nfHooks) nfCtMove(k, frame, copy);
+    devLoopbackXmit(k, d, copy);
+  }
   if (d.kind === 'loopback') {
     // __ipv4_neigh_lookup_noref keys loopback neighbours by 0.0.0.0: one NOARP entry appears
     const key = neighKey(d.ifindex, 0);
