@@ -73,12 +73,24 @@ export function portsOf(k: Kctx, nsId: number, br: Device): Device[] {
   return out;
 }
 
-/** find_portno: the lowest free port number (a bitmap of the ports' numbers), or EXFULL. */
+/** find_portno: the lowest free port number (a bitmap of the ports' numbers), or EXFULL.
+ *  When the numbers in use are 1..n (ports added and none removed) it is n + 1, found in the
+ *  same pass that would fill the bitmap. */
 function findPortno(k: Kctx, nsId: number, br: Device): number {
-  const inuse = new Uint8Array(BR_MAX_PORTS);
-  inuse[0] = 1;
   const ns = k.w.netns[nsId];
-  for (const i of br.bridge!.ports) {
+  const ports = br.bridge!.ports;
+  let max = 0;
+  let count = 0;
+  for (const i of ports) {
+    const n = ns?.devs[i]?.port?.portNo;
+    if (n === undefined || n >= BR_MAX_PORTS) continue;
+    count++;
+    if (n > max) max = n;
+  }
+  if (max === count && count + 1 < BR_MAX_PORTS) return count + 1;
+  const inuse = portnoScratch.fill(0);
+  inuse[0] = 1;
+  for (const i of ports) {
     const n = ns?.devs[i]?.port?.portNo;
     if (n !== undefined && n < BR_MAX_PORTS) inuse[n] = 1;
   }
@@ -86,6 +98,7 @@ function findPortno(k: Kctx, nsId: number, br: Device): number {
   if (n < 0) throw kerr('EXFULL');
   return n;
 }
+const portnoScratch = new Uint8Array(BR_MAX_PORTS);
 
 /** Insert into / remove from an ascending list of numbers. */
 function sortedInsert(a: number[], v: number): void {
@@ -109,6 +122,14 @@ function operUp(d: Device): boolean {
 
 function macCmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0; // lowercase fixed-width hex: text order is numeric order
+}
+
+/** br_stp_recalculate_bridge_id after br_add_if: the id is the lowest MAC of the ports, so
+ *  with one more port it is the lower of the old id and the new port's MAC (no rescan). */
+function brRecalculateBridgeIdAdded(k: Kctx, nsId: number, br: Device, p: Device): void {
+  if (!br.bridge || br.bridge.macSet) return;
+  const cur = br.bridge.ports.length > 1 ? br.bridge.bridgeId : '00:00:00:00:00:00';
+  if ((cur === '00:00:00:00:00:00' || macCmp(p.mac, cur) < 0) && p.mac !== br.bridge.bridgeId) brStpChangeBridgeId(k, nsId, br, p.mac);
 }
 
 /** br_stp_recalculate_bridge_id: the lowest port MAC, unless the user set one. */
@@ -198,7 +219,7 @@ export function brAddIf(k: Kctx, nsId: number, br: Device, p: Device): void {
   p.port = { portNo, state: 'disabled', priority: 32, cost: 2, learning: true, flood: true };
   p.promiscuity++;
   br.bridge!.fdb.set(macTextKey(p.mac), { mac: p.mac, port: p.ifindex, local: true, static: false, updated: k.m.now, used: k.m.now });
-  brRecalculateBridgeId(k, nsId, br);
+  brRecalculateBridgeIdAdded(k, nsId, br, p);
   if (p.up && operUp(p) && br.up) brStpEnablePort(k, nsId, br, p);
 }
 

@@ -82,13 +82,18 @@ export function strError(errno: number): string {
   return strerror[errno] ?? `Unknown error ${errno}`;
 }
 
+/** A system call's error (an errno): expected control flow, thrown on every failed route
+ *  lookup or refused command, so it takes no stack trace (V8 would capture one per throw). */
 export class KernelError extends Error {
   constructor(
     readonly errno: number,
     /** netlink extended ack message, printed by iproute2 as "Error: <msg>." */
     readonly extack?: string,
   ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(extack ?? strError(errno));
+    Error.stackTraceLimit = limit;
   }
 }
 
