@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { whatifCommand, type WhatifOptions } from '../src/cli/whatif.ts';
+import { whatifCommand, worthThreads, type WhatifOptions } from '../src/cli/whatif.ts';
 import { bin } from './helpers/cli.ts';
 import { root } from './helpers/needs.ts';
 import { tempDir } from './helpers/tmp.ts';
@@ -114,5 +114,16 @@ describe('whatif progress', () => {
       expect(t.err.indexOf('\x1b[?25h', t.err.lastIndexOf('7/7'))).toBeGreaterThan(0);
       expect(t.err.endsWith('\x1b[2K')).toBe(true);
     }
+  });
+});
+
+describe('when threads are used without being asked for', () => {
+  it('never for a short sweep, never with 2 threads (a thread replays and compiles again), for a long sweep on many cores', () => {
+    // replay 1.5 s, a matrix 0.9 s: the 100-namespace topology
+    expect(worthThreads(1500, 900, 2, 2)).toBe(false);
+    expect(worthThreads(1500, 900, 12, 2)).toBe(false);
+    expect(worthThreads(1500, 900, 48, 2)).toBe(false);
+    expect(worthThreads(1500, 900, 12, 8)).toBe(true);
+    expect(worthThreads(10, 5, 100, 8)).toBe(false); // 0.5 s of changes: over before threads start
   });
 });
