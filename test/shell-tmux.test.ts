@@ -68,6 +68,39 @@ describeNeeds('nsemu shell in a terminal (tmux)', hostTool('tmux', 'tmux'), () =
     await waitFor(/^# ip netns exec red ip netns identify\nred\n/m);
   }, LIMIT_MS);
 
+  it('paced time: `ping 127.0.0.1` interrupted by Ctrl-C shows its replies, ^C and the statistics', async () => {
+    type('ip link set lo up; ping 127.0.0.1', 'Enter');
+    await waitFor(/icmp_seq=2 /);
+    type('', 'C-c');
+    const s = await waitFor(/^rtt min\/avg\/max\/mdev = .*\n# $/m);
+    expect(s.match(/^64 bytes from 127\.0\.0\.1: icmp_seq=\d+ /gm)!.length).toBeGreaterThanOrEqual(2);
+    expect(s).toMatch(/^\^C\n--- 127\.0\.0\.1 ping statistics ---\n(\d+) packets transmitted, \1 received, 0% packet loss/m);
+  }, LIMIT_MS);
+
+  it('a foreground `tcpdump -c 2` prints two packets of a ping started in the background before it', async () => {
+    type('ping -c 3 127.0.0.1 >/dev/null &', 'Enter');
+    type('tcpdump -i lo -n -c 2; echo done-4', 'Enter');
+    const s = await waitFor(/^done-4$/m);
+    expect(s).toMatch(/^2 packets captured$/m);
+    expect(s.match(/^[\d:.]+ IP 127\.0\.0\.1 > 127\.0\.0\.1: ICMP echo (request|reply)/gm)).toHaveLength(2);
+  }, LIMIT_MS);
+
+  it('nested shell: `ip netns exec x bash` reads the typed lines with its own prompt; exit returns', async () => {
+    type('cd /tmp; OUTER=kept; ip netns add x; ip netns exec x bash', 'Enter');
+    await waitFor(/^\[x\] # $/m);
+    type('ip netns identify; INNER=1; echo done-5', 'Enter');
+    const s = await waitFor(/^done-5$/m);
+    expect(s).toMatch(/^\[x\] # ip netns identify; INNER=1; echo done-5\nx\ndone-5$/m);
+    type('exit', 'Enter');
+    await waitFor(/^exit\n# $/m);
+    type('ip netns identify; echo "[$OUTER][$INNER]"; pwd; echo done-6', 'Enter');
+    const t = await waitFor(/^done-6$/m);
+    // in the root namespace identify prints an empty name (iproute2's printf("%s\n", name))
+    expect(t).toMatch(/echo done-6\n\n\[kept\]\[\]\n\/tmp\ndone-6$/m);
+    type('cd; ip netns del x; echo done-7', 'Enter');
+    await waitFor(/^done-7$/m);
+  }, LIMIT_MS);
+
   it('the topology is intact afterwards', async () => {
     type('ip netns list; ip -br link | cut -d" " -f1; echo done-3', 'Enter');
     const s = await waitFor(/^done-3$/m);

@@ -5,7 +5,7 @@
 //   nsemu run --example NAME                                       run one of the examples (lessons)
 //   nsemu SCRIPT.sh [args...]                                      nsemu run SCRIPT.sh (a name that is no subcommand)
 //   nsemu -c 'commands'                                            the same
-//   nsemu shell [--seed N] [--load FILE]                           an interactive prompt (src/cli/shell.ts)
+//   nsemu shell [--seed N] [--load FILE] [--fast]                  an interactive prompt, paced to the wall clock (src/cli/shell.ts)
 //   nsemu examples                                                 list the examples and lessons (src/cli/examples.ts)
 //   nsemu verify [--record DIR] SCRIPT.sh...                       compare with the real kernel
 //   nsemu graph [--format dot|mermaid|svg] [-o FILE] SCRIPT.sh      draw the topology a script leaves (src/cli/graph.ts)
@@ -171,7 +171,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description('an interactive bash prompt on one emulated machine')
     .option('--seed <n>', 'random seed of the machine', intArg)
     .option('--load <file>', 'first run FILE in the session (as source FILE does): start from the network it builds')
-    .action(async (o: { seed?: number; load?: string }) => {
+    .option('--fast', 'pure virtual time: commands finish at once instead of following the wall clock')
+    .action(async (o: { seed?: number; load?: string; fast?: boolean }) => {
       status = await shell(io, o);
     });
   program

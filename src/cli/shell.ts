@@ -4,6 +4,13 @@
 // Ctrl-C interrupts what runs, Ctrl-D ends the session. Without a terminal it reads lines from
 // stdin and prints no prompt.
 //
+// Virtual time follows the wall clock (performance.now(), given to the Session as `pace`: the
+// clock stays out of the kernel and the shell): a ping prints a line a second. `--fast` keeps
+// pure virtual time (everything finishes at once, and time stands still at the prompt).
+// As on a terminal, the lines typed while a foreground command runs are its input (a nested
+// `ip netns exec x bash` reads them and shows its own prompt); when it ends, the top-level
+// shell reads on.
+//
 // `--load FILE` runs FILE in the session before the first prompt, as `source FILE` would, so a
 // teacher can hand out a prepared network: its namespaces, devices, variables and functions are
 // there when the prompt appears (an EXIT trap it sets runs when the session ends).
@@ -55,7 +62,7 @@ export function sessionSource(session: Session): CompletionSource {
   };
 }
 
-export async function shell(io: CliIo, o: { seed?: number; load?: string }): Promise<number> {
+export async function shell(io: CliIo, o: { seed?: number; load?: string; fast?: boolean }): Promise<number> {
   let loaded: string | undefined;
   if (o.load !== undefined) {
     try {
@@ -69,11 +76,23 @@ export async function shell(io: CliIo, o: { seed?: number; load?: string }): Pro
   const tty = io.stdin.isTTY === true;
   // on a terminal, programs see its type (clear prints what it clears with)
   const term = tty ? process.env.TERM : undefined;
-  const session = new Session({ seed: o.seed ?? 1, onOutput: io.write, ...(term ? { env: { TERM: term } } : {}) });
+  let rl: readline.Interface | undefined;
+  const session = new Session({
+    seed: o.seed ?? 1,
+    onOutput: io.write,
+    ...(term ? { env: { TERM: term } } : {}),
+    ...(o.fast ? {} : { pace: () => performance.now() }),
+    // a nested interactive shell's prompt becomes the line editor's
+    onPrompt: (text) => {
+      if (!tty || !rl) return;
+      rl.setPrompt(text);
+      rl.prompt(true);
+    },
+  });
   if (loaded !== undefined && (await session.run(loaded)) === 'exit') return session.exited;
   const source = sessionSource(session);
   // without a terminal readline writes nothing to its output: the session's own output goes to io
-  const rl = readline.createInterface({
+  rl = readline.createInterface({
     input: io.stdin,
     output: tty ? io.terminal : undefined,
     terminal: tty,
@@ -89,8 +108,11 @@ export async function shell(io: CliIo, o: { seed?: number; load?: string }): Pro
     rl.prompt();
   };
   rl.on('SIGINT', () => {
-    if (busy) session.interrupt();
-    else {
+    if (busy) {
+      // the terminal echoes it; the job (ping: its statistics) writes what follows
+      io.write(1, '^C');
+      session.interrupt();
+    } else {
       buf = '';
       io.write(1, '^C\n');
       prompt(false);
@@ -116,24 +138,36 @@ export async function shell(io: CliIo, o: { seed?: number; load?: string }): Pro
       const src = buf;
       buf = '';
       if (src.trim()) {
+        // while it runs, typed lines are its input (no prompt of ours meanwhile)
+        if (tty) rl.setPrompt('');
+        running = true;
         const r = await session.run(src);
+        running = false;
         if (r === 'exit') {
           rl.close();
           return;
         }
+        // what it did not read, the top-level shell reads next
+        const rest = session.typeahead();
+        if (rest) lines.unshift(...rest.replace(/\n$/, '').split('\n'));
       }
-      prompt(false);
+      if (!lines.length) prompt(false);
     }
     busy = false;
     if (closing) session.close();
   };
+  let running = false;
   rl.on('line', (line) => {
-    lines.push(line);
-    void pump();
+    if (running) session.feed(line);
+    else {
+      lines.push(line);
+      void pump();
+    }
   });
   rl.on('close', () => {
     closing = true;
     if (!busy) session.close();
+    else session.tty.end();
   });
   prompt(false);
   const st = await session.exited;

@@ -425,8 +425,12 @@ export class Machine {
     const next = this.queue.peek();
     let until = this.maxTime;
     if (this.pace && (!next || next.t <= this.maxTime)) {
-      // nothing left to happen: wait for the user (Ctrl-C signals the foreground job)
-      if (!next) return;
+      // nothing left to happen: wait for the user (Ctrl-C signals the foreground job); time
+      // stands still until something is scheduled again
+      if (!next) {
+        this.paceFrom = undefined;
+        return;
+      }
       const wall = this.pace();
       this.paceFrom ??= { virt: this.now, wall };
       const due = this.paceFrom.virt + Math.floor((wall - this.paceFrom.wall) * NS_PER_MS);

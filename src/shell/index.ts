@@ -14,14 +14,14 @@
 // virtual filesystem (vfs.ts: in-memory tree plus /proc/sys/net, /sys/class/net, /run/netns,
 // /proc/PID/ns computed for the reading process's namespace).
 import type { Machine } from '../kernel/machine.ts';
-import { NS_PER_SEC } from '../kernel/machine.ts';
+import { NS_PER_SEC, WaitQueue } from '../kernel/machine.ts';
 import { createMachine } from '../kernel/world.ts';
 import { kernelFiles, type KernelFiles } from '../kernel/files.ts';
 import { programs as userlandPrograms } from '../userland/index.ts';
 import type { Command } from '../userland/command.ts';
-import { Shell } from './interp.ts';
+import { InterruptInput, Shell } from './interp.ts';
 import { shellPrograms } from './programs.ts';
-import { ExternalIn, StringIn, TermOut, NullFd, type Fd } from './streams.ts';
+import { ExternalIn, StringIn, TermOut, NullFd, TtyIn, type Fd } from './streams.ts';
 import { System } from './system.ts';
 import { preloadTextTools, textToolsNamedIn } from './texttools.ts';
 
@@ -174,29 +174,46 @@ export async function runScript(src: string, opts: RunOptions = {}): Promise<Run
 
 /**
  * An interactive session on one machine (nsemu shell): commands are run one complete input at
- * a time by a long-lived shell process; time stands still while the session waits for input.
+ * a time by a long-lived shell process. Without `pace`, time stands still while the session
+ * waits for input. With `pace` (the CLI's wall clock) virtual time follows it while anything
+ * runs, at the prompt too: a background ping goes on printing a line a second, as on a real box;
+ * with nothing scheduled at all, time stands still.
+ *
+ * The session's terminal input is `tty`: what the user types while a foreground job runs goes
+ * there (feed), and the job reads it (a nested interactive `bash`, `cat`, `read`); what nobody
+ * read goes back to the top-level shell when the job ends (typeahead).
  */
 export class Session {
   readonly machine: Machine;
   private queue: { src: string; resolve: (st: number | 'exit') => void }[] = [];
   private wake: (() => void) | undefined;
+  private readonly inputQ = new WaitQueue();
+  private readonly paced: boolean;
   private ended = false;
   readonly exited: Promise<number>;
   /** the session's shell, once its process has started (what completion looks at) */
   shell: Shell | undefined;
+  /** the terminal's input queue */
+  readonly tty: TtyIn;
 
-  /** opts.env: variables set over the default environment (TERM of the real terminal). */
-  constructor(opts: { seed?: number; maxTime?: number; onOutput: (fd: 1 | 2, chunk: string) => void; env?: Record<string, string> }) {
+  /**
+   * opts.env: variables set over the default environment (TERM of the real terminal);
+   * opts.pace: the wall clock (ms) virtual time follows (MachineOptions.pace);
+   * opts.onPrompt: an interactive shell run in the session (a nested bash) shows its prompt.
+   */
+  constructor(opts: { seed?: number; maxTime?: number; onOutput: (fd: 1 | 2, chunk: string) => void; env?: Record<string, string>; pace?: () => number; onPrompt?: (text: string) => void }) {
     const col = new Collector(opts.onOutput);
     const notice = (msg: string): void => col.sink(2, msg.endsWith('\n') ? msg : `${msg}\n`);
-    this.machine = createMachine({ seed: opts.seed ?? 1, onNotice: notice, maxTime: Math.round((opts.maxTime ?? 365 * 86400) * NS_PER_SEC) });
+    this.paced = opts.pace !== undefined;
+    this.machine = createMachine({ seed: opts.seed ?? 1, onNotice: notice, maxTime: Math.round((opts.maxTime ?? 365 * 86400) * NS_PER_SEC), ...(opts.pace ? { pace: opts.pace } : {}) });
     const sys = systemOf(this.machine);
     const out = new TermOut(col.sink, 1, true);
     const err = new TermOut(col.sink, 2, true);
+    this.tty = new TtyIn(this.machine, this.paced, (t) => opts.onPrompt?.(t));
     let resolveExit!: (n: number) => void;
     this.exited = new Promise((r) => (resolveExit = r));
     this.machine.spawn({ comm: 'bash' }, async (p) => {
-      const sh = new Shell(sys, p, { fds: [new NullFd(), out, err], env: { ...defaultEnv(), ...opts.env }, cwd: '/root', name: 'bash', interactive: true });
+      const sh = new Shell(sys, p, { fds: [this.tty, out, err], env: { ...defaultEnv(), ...opts.env }, cwd: '/root', name: 'bash', interactive: true });
       this.shell = sh;
       // an interactive shell ignores SIGTERM and SIGQUIT, and SIGINT only interrupts
       for (const s of [2, 3, 15]) p.handled.add(s);
@@ -204,7 +221,7 @@ export class Session {
       try {
         st = await sh.main(async () => {
           for (;;) {
-            const job = await this.next();
+            const job = await this.next(sh);
             if (!job) return sh.status;
             try {
               const r = await sh.evalLine(job.src);
@@ -225,10 +242,21 @@ export class Session {
     });
   }
 
-  private async next(): Promise<{ src: string; resolve: (st: number | 'exit') => void } | undefined> {
+  private async next(sh: Shell): Promise<{ src: string; resolve: (st: number | 'exit') => void } | undefined> {
     while (!this.queue.length) {
       if (this.ended) return undefined;
-      await new Promise<void>((r) => (this.wake = r));
+      if (!this.paced) {
+        await new Promise<void>((r) => (this.wake = r));
+        continue;
+      }
+      // paced: the prompt waits in the machine, so time goes on for what runs in the background
+      const r = await this.machine.block(sh.p, { queue: this.inputQ });
+      if (r === 'wake') continue;
+      try {
+        await sh.runPendingTraps();
+      } catch (e) {
+        if (!(e instanceof InterruptInput)) throw e;
+      }
     }
     return this.queue.shift();
   }
@@ -238,18 +266,42 @@ export class Session {
     if (this.ended) return Promise.resolve('exit');
     return new Promise((resolve) => {
       this.queue.push({ src, resolve });
+      this.inputQ.wakeAll(this.machine);
       this.wake?.();
     });
   }
 
-  /** Ctrl-C: interrupt what the session is running (its processes and the shell's own loop). */
+  /** A line typed while a command runs: it goes to the terminal, for the job to read. */
+  feed(line: string): void {
+    this.tty.push(`${line}\n`);
+  }
+
+  /** What was typed during the last command and not read by it (the top-level shell's next input). */
+  typeahead(): string {
+    return this.tty.take();
+  }
+
+  /**
+   * Ctrl-C: SIGINT to what the session runs in the foreground (its processes and the shell's
+   * own loop), as a terminal signals its foreground process group; the top-level shell's
+   * background jobs (and what they started) are not in it.
+   */
   interrupt(): void {
-    for (const p of this.machine.procs.values()) this.machine.kill(p, 2);
+    const bg = new Set<number>();
+    for (const j of this.shell?.jobs ?? []) if (!j.done) bg.add(j.proc.pid);
+    const inBg = (p: { pid: number; ppid: number }): boolean => {
+      for (let q: { pid: number; ppid: number } | undefined = p; q; q = this.machine.procs.get(q.ppid)) if (bg.has(q.pid)) return true;
+      return false;
+    };
+    for (const p of [...this.machine.procs.values()]) if (!inBg(p)) this.machine.kill(p, 2);
+    this.tty.wakeReaders();
   }
 
   /** End the session (Ctrl-D). */
   close(): void {
     this.ended = true;
+    this.tty.end();
+    this.inputQ.wakeAll(this.machine);
     this.wake?.();
   }
 }

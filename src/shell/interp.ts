@@ -7,7 +7,7 @@ import { Killed, SIG, WaitQueue, type Machine, type Process } from '../kernel/ma
 import { parse, parseScript, ShellSyntaxError, stmtText, type Arith, type Cmd, type IfCmd, type ParamExp, type Redir, type Stmt, type TestExpr, type Word, type WordPart } from './ast.ts';
 import { ArithError, evalArith, evalArithText, type ArithEnv } from './arith.ts';
 import { escapeGlob, globMatch, hasGlob, replacePattern, trimPattern, unescapeGlob } from './pattern.ts';
-import { Fd, FdError, FileInOut, FileOut, InFd, Interrupted, NullFd, Pipe, StringIn, TermOut } from './streams.ts';
+import { Fd, FdError, FileInOut, FileOut, InFd, Interrupted, NullFd, Pipe, StringIn, TermOut, TtyIn } from './streams.ts';
 import { DEFAULT_PATH, errReason, System, writeSafe, type Found } from './system.ts';
 import { FsError, normPath, toText } from './vfs.ts';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins.ts';
@@ -2457,6 +2457,51 @@ export class Shell {
       start = i + 1;
     }
     return this.status;
+  }
+
+  /** The prompt of an interactive shell on the session's terminal: `# `, or `[NS] # ` in a
+   *  named network namespace other than the session's own (what `ip netns identify` says). */
+  promptText(): string {
+    const ns = this.p.netns;
+    const name = ns === this.m.world.initNs ? '' : (this.m.world.netns[ns]?.names.at(-1) ?? '');
+    return name ? `[${name}] # ` : '# ';
+  }
+
+  /** An interactive shell reading the session's terminal (a nested `bash`): prompt, read a
+   *  complete command, run it; Ctrl-C abandons the line, end of input (Ctrl-D) or `exit` ends. */
+  async runInteractive(tty: TtyIn): Promise<number> {
+    let buf = '';
+    for (;;) {
+      tty.prompt(buf ? (this.get('PS2') ?? '> ') : this.promptText());
+      let r: { text: string; found: boolean } | null;
+      try {
+        r = await tty.readUntil(this.p, '\n');
+      } catch (e) {
+        if (!(e instanceof Interrupted)) throw e;
+        buf = '';
+        writeSafe(this.fds[1], '\n');
+        try {
+          this.deferSignals();
+          await this.runPendingTraps();
+        } catch (x) {
+          if (!(x instanceof InterruptInput)) throw x;
+        }
+        continue;
+      }
+      if (r === null) {
+        writeSafe(this.fds[2], 'exit\n');
+        return this.status;
+      }
+      buf += `${r.text}\n`;
+      try {
+        parse(buf, this.name);
+      } catch (e) {
+        if (e instanceof ShellSyntaxError && e.incomplete) continue;
+      }
+      const src = buf;
+      buf = '';
+      if (src.trim()) await this.evalLine(src);
+    }
   }
 
   /** Read and run commands from a descriptor, one complete command at a time (bash < script). */

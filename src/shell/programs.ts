@@ -6,7 +6,7 @@ import { Killed, SIG, type Process } from '../kernel/machine.ts';
 import type { Command, CommandContext, SpawnOptions } from '../userland/command.ts';
 import { BUILTINS } from './builtins.ts';
 import { ExitShell, parseSignal, Shell, type Dialect } from './interp.ts';
-import { Fd, FdError, TermOut } from './streams.ts';
+import { Fd, FdError, TermOut, TtyIn } from './streams.ts';
 import { DEFAULT_PATH, System } from './system.ts';
 import { FsError, normPath, toText } from './vfs.ts';
 import { runJb, textTool, TEXT_TOOLS } from './texttools.ts';
@@ -113,6 +113,12 @@ export function shellProgram(dialect: Dialect): Command {
       sh.srcName = 'main';
       const in0 = fds[0];
       if (!in0) return 0;
+      if (in0 instanceof TtyIn) {
+        // stdin is the session's terminal: an interactive shell, with a prompt
+        sh.interactive = true;
+        for (const s of [SIG.SIGINT, SIG.SIGQUIT, SIG.SIGTERM]) ctx.proc.handled.add(s);
+        return await sh.main(() => sh.runInteractive(in0));
+      }
       return await sh.main(() => sh.runFromFd(in0));
     } finally {
       sh.closeAll();

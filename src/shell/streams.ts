@@ -328,3 +328,73 @@ export function outputOf(fd: Fd | undefined): Output {
     },
   };
 }
+
+/**
+ * The session's terminal, read side (nsemu shell): what the user types while a foreground job
+ * runs goes here, as a terminal's input queue does, and the job (a nested `bash`, `cat`, `read`)
+ * reads it. `paced`: a reader waits in the machine, so time goes on (background jobs run) while
+ * it waits; otherwise it waits outside the machine and time stands still, as at the prompt.
+ * `prompt` is how an interactive shell reading it shows its prompt (the REPL's line editor).
+ */
+export class TtyIn extends InFd {
+  readonly kind = 'tty';
+  private typed: string[] = [];
+  private ended = false;
+  private readonly q = new WaitQueue();
+  private waker: (() => void) | undefined;
+  /** processes reading it now */
+  readers = 0;
+  constructor(
+    private readonly m: Machine,
+    private readonly paced: boolean,
+    readonly prompt: (text: string) => void = () => {},
+  ) {
+    super();
+  }
+  /** typed text (a line with its newline) */
+  push(text: string): void {
+    this.typed.push(text);
+    this.wakeReaders();
+  }
+  /** Ctrl-D: readers see end of file */
+  end(): void {
+    this.ended = true;
+    this.wakeReaders();
+  }
+  /** what was typed and not read yet (it goes back to the top-level shell) */
+  take(): string {
+    const s = this.buf + this.typed.join('');
+    this.buf = '';
+    this.typed = [];
+    this.eof = false;
+    return s;
+  }
+  /** a signal arrived for the readers (Ctrl-C): an unpaced wait notices it */
+  wakeReaders(): void {
+    this.q.wakeAll(this.m);
+    this.waker?.();
+  }
+  protected async source(p: Process): Promise<string | null> {
+    this.readers++;
+    try {
+      for (;;) {
+        if (this.typed.length) return this.typed.shift()!;
+        if (this.ended) {
+          this.ended = false;
+          return null;
+        }
+        if (this.paced) await waitOn(this.m, p, this.q);
+        else {
+          await new Promise<void>((r) => (this.waker = r));
+          this.waker = undefined;
+          if (p.pending.length) {
+            p.checkSignals();
+            throw new Interrupted();
+          }
+        }
+      }
+    } finally {
+      this.readers--;
+    }
+  }
+}
