@@ -113,14 +113,28 @@ interface ChildRun { run: number; ms: number; status: number; pre?: string; post
 interface ChildTick { run: number; n: number; ms: number; maxRss: number }
 interface ChildResult { runs: ChildRun[]; lastTick?: ChildTick; count?: number; readyRss?: number; endRss?: number; killed: boolean; error?: string; wallMs: number }
 
-function runChild(spec: Spec, capMs: number, label: string): Promise<ChildResult> {
+/** bench/child.ts compiled as the package's library is (esbuild, one file), once per bench: under
+ *  tsx every function would carry its keep-names wrapper, which the code users run has not. */
+let childJs: string | undefined;
+async function childModule(): Promise<string> {
+  if (!childJs) {
+    const out = join(ROOT, 'node_modules', '.cache', 'nsemu-bench', 'child.mjs');
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [join(ROOT, 'bench', 'child.ts')], outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+    childJs = out;
+  }
+  return childJs;
+}
+
+async function runChild(spec: Spec, capMs: number, label: string): Promise<ChildResult> {
+  const child0 = await childModule();
   const dir = mkdtempSync(join(tmpdir(), 'nsemu-bench-'));
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
   const res: ChildResult = { runs: [], killed: false, wallMs: 0 };
   const t0 = performance.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'child.ts'), specPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [child0, specPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let buf = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -546,7 +560,7 @@ const env = {
 };
 log(`nsemu bench (${o.quick ? 'quick' : 'full'}): ${RUNS} runs per figure (median), cap ${secs(CAP_MS)} per row; nsemu ${env.nsemu}`);
 log(`node ${env.node}, kernel ${env.kernel}, iproute2 ${env.iproute2}, iputils ${env.iputils}, iptables ${env.iptables}, bridge-utils ${env['bridge-utils']}`);
-log(`nsemu run runs ${env.nsemuRun}`);
+log(`nsemu run runs ${env.nsemuRun}; the other rows run bench/child.ts compiled by esbuild, as the library (dist/lib) is`);
 log(kernelStatus.ok ? 'real kernel: yes (recorder sandbox)' : `real kernel: no (${kernelStatus.reason})`);
 const t0 = performance.now();
 
