@@ -84,6 +84,6 @@ describe('Session (the interactive shell behind nsemu shell)', () => {
     expect(await s.run('echo alive')).toBe(0);
     s.close();
     expect(await s.exited).toBe(0);
-    expect(out).toMatch(/^job \d+\nafter 5\nnsemu: every process is blocked and nothing is left to happen; stopping them\nKilled\nalive\n$/);
+    expect(out).toMatch(/^\[1\] (\d+)\njob \1\nafter 5\nnsemu: every process is blocked and nothing is left to happen; stopping them\nKilled\nalive\n$/);
   });
 });

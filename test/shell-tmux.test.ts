@@ -101,6 +101,16 @@ describeNeeds('nsemu shell in a terminal (tmux)', hostTool('tmux', 'tmux'), () =
     await waitFor(/^done-7$/m);
   }, LIMIT_MS);
 
+  it('`&` says `[1] PID`, the next prompt after it ends `[1]+  Done  CMD`, and jobs lists what runs', async () => {
+    type('sleep 1 &', 'Enter');
+    await waitFor(/^# sleep 1 &\n\[1\] \d+\n# $/m);
+    type('sleep 2; sleep 30 & jobs', 'Enter');
+    // what bash 5.2 prints (checked in tmux): the ended job is reported before the next one starts
+    await waitFor(/^# sleep 2; sleep 30 & jobs\n\[1\]\+  Done {20}sleep 1\n\[1\] \d+\n\[1\]\+  Running {17}sleep 30 &\n# $/m);
+    type('kill %1; sleep 1; echo done-8', 'Enter');
+    await waitFor(/^done-8\n\[1\]\+  Terminated {14}sleep 30\n# $/m);
+  }, LIMIT_MS);
+
   it('the topology is intact afterwards', async () => {
     type('ip netns list; ip -br link | cut -d" " -f1; echo done-3', 'Enter');
     const s = await waitFor(/^done-3$/m);

@@ -662,6 +662,7 @@ async function wait(sh: Shell, argv: string[]): Promise<number> {
 }
 
 async function jobs(sh: Shell, argv: string[]): Promise<number> {
+  sh.notifyDone();
   const flags = argv.slice(1).filter((a) => a.startsWith('-')).join('');
   const specs = argv.slice(1).filter((a) => !a.startsWith('-'));
   let list = sh.jobs.filter((j) => !j.done);

@@ -225,6 +225,7 @@ export class Session {
             if (!job) return sh.status;
             try {
               const r = await sh.evalLine(job.src);
+              sh.notifyDone();
               job.resolve(r);
             } catch (e) {
               job.resolve('exit');

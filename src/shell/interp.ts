@@ -1014,6 +1014,11 @@ export class Shell {
 
   private runBackground(st: Stmt): void {
     const stmt: Stmt = { ...st, bg: false };
+    // interactively bash numbers a job one above the highest in its table (and says so)
+    const report = this.interactive && !this.isSubshell;
+    // the jobs that ended meanwhile are reported (and leave the table) first, as bash does after each foreground command
+    if (report) this.notifyDone();
+    if (report) this.nextJobId = this.jobs.reduce((n, j) => Math.max(n, j.id), 0) + 1;
     const job: Job = { id: this.nextJobId++, proc: undefined as unknown as Process, text: (st.text ?? '').trim(), done: false, status: 0 };
     if (!job.text.endsWith('&')) job.text += ' &';
     const hasStdin = st.redirs.some((r) => (r.n === null || r.n === '0') && (r.op === '<' || r.op === '<<' || r.op === '<<-' || r.op === '<<<' || r.op === '<&' || r.op === '<>'));
@@ -1034,6 +1039,23 @@ export class Shell {
     );
     this.jobs.push(job);
     this.lastBg = job.proc.pid;
+    if (report) writeSafe(this.fds[2], `[${job.id}] ${job.proc.pid}\n`);
+  }
+
+  /** Before an interactive prompt: `[1]+  Done                    CMD` for each job that has
+   *  ended since (bash's notify_of_job_status), and the job leaves the table. */
+  notifyDone(): void {
+    if (!this.interactive || this.isSubshell) return;
+    const all = this.jobs;
+    const done = all.filter((j) => j.done);
+    if (!done.length) return;
+    for (const j of done) {
+      const mark = j === all[all.length - 1] ? '+' : j === all[all.length - 2] ? '-' : ' ';
+      const sig = this.sys.termsig.get(j.proc);
+      const state = sig !== undefined ? (SIGDESC[sig] ?? `Signal ${sig}`) : j.status === 0 ? 'Done' : `Exit ${j.status}`;
+      writeSafe(this.fds[2], `[${j.id}]${mark}  ${state.padEnd(24)}${j.text.replace(/\s*&$/, '')}\n`);
+    }
+    this.jobs = all.filter((j) => !j.done);
   }
 
   /**
@@ -2472,6 +2494,7 @@ export class Shell {
   async runInteractive(tty: TtyIn): Promise<number> {
     let buf = '';
     for (;;) {
+      if (!buf) this.notifyDone();
       tty.prompt(buf ? (this.get('PS2') ?? '> ') : this.promptText());
       let r: { text: string; found: boolean } | null;
       try {
