@@ -150,7 +150,7 @@ export async function shell(io: CliIo, o: { seed?: number; load?: string; fast?:
         // what it did not read, the top-level shell reads next
         const rest = session.typeahead();
         if (rest) lines.unshift(...rest.replace(/\n$/, '').split('\n'));
-      }
+      } else session.notifyJobs();
       if (!lines.length) prompt(false);
     }
     busy = false;

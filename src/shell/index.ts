@@ -298,6 +298,11 @@ export class Session {
     this.tty.wakeReaders();
   }
 
+  /** An empty line at the prompt: the jobs that ended are reported (as bash does before each prompt). */
+  notifyJobs(): void {
+    this.shell?.notifyDone();
+  }
+
   /** End the session (Ctrl-D). */
   close(): void {
     this.ended = true;
