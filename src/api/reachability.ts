@@ -26,7 +26,7 @@ import { allocIpFrame, fillIpHeader, ipPushPendingFrames, nextIpId } from '../pr
 import { RawSocket } from '../protocols/ipv4/raw.ts';
 import { machineTaps, type Tap } from '../capture/taps.ts';
 import { neighLookup } from '../protocols/neighbour.ts';
-import { ICMP_MIB, IPSTATS_MIB, type IcmpField, type IpField } from '../kernel/snmp.ts';
+import { snmpReader } from '../protocols/ipv4/snmp.ts';
 import { INIT_NS } from './snapshot.ts';
 import type { NsemuMachine } from './machine.ts';
 import { UNREACH } from '../userland/ping.ts';
@@ -173,17 +173,11 @@ function nfCounterValues(ns: Netns): number[] {
   return out;
 }
 
-/** Where each of SNMP_KEYS is kept, found once (a probe reads them in every namespace it
- *  passes): its index in Netns.snmp (ip_statistics, icmp_statistics), or its TcpExt name in
- *  Netns.netstat (net_statistics). */
-const SNMP_SLOTS: readonly (number | string)[] = SNMP_KEYS.map((k) => {
-  const [mib, field] = k.split(':') as [string, string];
-  return mib === 'Ip' ? IPSTATS_MIB[field as IpField] : mib === 'Icmp' ? ICMP_MIB[field as IcmpField] : field;
-});
+/** How each of SNMP_KEYS is read, resolved once (a probe reads them in every namespace it passes). */
+const SNMP_READERS = SNMP_KEYS.map(snmpReader);
 
 function snmpValue(ns: Netns, i: number): number {
-  const slot = SNMP_SLOTS[i]!;
-  return typeof slot === 'number' ? ns.snmp[slot]! : (ns.netstat[slot] ?? 0);
+  return SNMP_READERS[i]!(ns);
 }
 
 function snmpValues(ns: Netns): number[] {

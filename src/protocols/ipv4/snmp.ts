@@ -119,17 +119,27 @@ export const IPSTATS_PO = {
   OutMcast: [IPSTATS_MIB.OutMcastPkts, IPSTATS_MIB.OutMcastOctets],
 } as const;
 
-/** One counter by the name /proc shows it under ("Ip:InNoRoutes", "Icmp:InErrors",
- *  "IcmpMsg:8", "TcpExt:IPReversePathFilter"), for readers outside the packet path. */
-export function snmpGet(ns: AnyNs, key: string): number {
+/** A reader of one counter named as /proc shows it ("Ip:InNoRoutes", "Icmp:InErrors",
+ *  "IcmpMsg:8", "TcpExt:IPReversePathFilter"), the name resolved once, for readers outside the
+ *  packet path that read it in many namespaces. */
+export function snmpReader(key: string): (ns: AnyNs) => number {
   const colon = key.indexOf(':');
   const mib = key.slice(0, colon);
   const field = key.slice(colon + 1);
-  if (mib === 'Ip' && Object.hasOwn(IPSTATS_MIB, field)) return ns.snmp[IPSTATS_MIB[field as IpField]]!;
-  if (mib === 'Icmp' && Object.hasOwn(ICMP_MIB, field)) return ns.snmp[ICMP_MIB[field as IcmpField]]!;
-  if (mib === 'IcmpMsg') return ns.icmpmsg[Number(field)] ?? 0;
-  if (mib === 'TcpExt') return ns.netstat[field] ?? 0;
-  throw new Error(`snmpGet: no counter ${key}`);
+  if (mib === 'Ip' && Object.hasOwn(IPSTATS_MIB, field)) {
+    const i = IPSTATS_MIB[field as IpField];
+    return (ns) => ns.snmp[i]!;
+  }
+  if (mib === 'Icmp' && Object.hasOwn(ICMP_MIB, field)) {
+    const i = ICMP_MIB[field as IcmpField];
+    return (ns) => ns.snmp[i]!;
+  }
+  if (mib === 'IcmpMsg') {
+    const t = Number(field);
+    return (ns) => ns.icmpmsg[t] ?? 0;
+  }
+  if (mib === 'TcpExt') return (ns) => ns.netstat[field] ?? 0;
+  throw new Error(`snmpReader: no counter ${key}`);
 }
 
 const ipStat = (ns: AnyNs, f: IpField): number => ns.snmp[IPSTATS_MIB[f]]!;
