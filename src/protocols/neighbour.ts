@@ -13,7 +13,7 @@ export function neighLookup(ns: Netns | Netns, dev: number, ip: number): Neighbo
   return ns.neigh.get(neighKey(dev, ip));
 }
 
-Machine.sideCopiers.set('neigh.queue', (v) => new Map([...(v as Map<number, Uint8Array[]>)].map(([key, q]) => [key, q.map((f) => f.slice())])));
+Machine.sideCopiers.set('neigh.queue', (v) => new Map([...(v as Map<string, Uint8Array[]>)].map(([key, q]) => [key, q.map((f) => f.slice())])));
 
 /** Frames queued on unresolved entries (arp_queue), keyed by namespace and entry. */
 export function neighQueue(k: Kctx, nsId: number, key: number): Uint8Array[] {
